@@ -1,0 +1,22 @@
+// `vinfer`: verifiable decentralized inference. Each subcommand lives in its own file.
+#include <cstdio>
+
+#include "common.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "vinfer: verifiable decentralized inference with a bit-exact int8 engine.\n"
+      "Default model: models/kjv-large.gguf (override with --model or $VINFER_MODEL)."};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "vinfer 0.1.0");
+  vinfer::cli::add_run_command(app);
+  vinfer::cli::add_model_commands(app);
+  vinfer::cli::add_eval_command(app);
+  vinfer::cli::add_bench_command(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  return 0;
+}
