@@ -1,5 +1,6 @@
 // `vinfer run`: local inference on the canonical engine, optionally with its trace root.
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <thread>
 
@@ -23,32 +24,41 @@ struct RunOptions {
   unsigned threads = 0;
   bool trace = false;
   bool json = false;
+  std::string prompts_file;
 };
 
-int run(const RunOptions& o) {
-  const std::filesystem::path path = o.model.empty() ? default_model_path() : o.model;
-  auto loaded = load_model(path);
-  if (!loaded.ok()) return report(loaded.error());
-  const auto& m = loaded->model;
+// Reads one prompt per non-empty line.
+Result<std::vector<std::string>> read_prompts(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return fail(Errc::io, "--prompts-file: cannot open '" + path + "'");
+  std::vector<std::string> out;
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty()) out.push_back(line);
+  }
+  if (out.empty()) return fail(Errc::invalid_argument, "--prompts-file: '" + path + "' has no prompts");
+  return out;
+}
 
+int run_one(const RunOptions& o, const LoadedModel& loaded, engine::Engine& eng, unsigned threads,
+            const std::string& prompt, bool json_lines) {
+  const auto& m = loaded.model;
+  const std::filesystem::path& path = loaded.path;
   auto temp = arith::parse_decimal_q16(o.temperature);
   if (!temp.ok()) return report(fail(Errc::invalid_argument, "--temperature: " + temp.error().message));
   auto top_p = arith::parse_decimal_q16(o.top_p);
   if (!top_p.ok()) return report(fail(Errc::invalid_argument, "--top-p: " + top_p.error().message));
 
   model::Job job;
-  job.model_root = loaded->commitment.root;
-  job.tokens = m.tokenizer.encode(o.prompt);
+  job.model_root = loaded.commitment.root;
+  job.tokens = m.tokenizer.encode(prompt);
   job.max_tokens = o.tokens;
   job.temperature_q16 = *temp;
   job.top_p_q16 = *top_p;
   job.seed = o.seed;
 
-  const unsigned threads = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
-  engine::Engine eng(m, threads);
   engine::TraceRecorder recorder;
   if (!o.json) {
-    std::cout << o.prompt << std::flush;
+    std::cout << prompt << std::flush;
   }
   auto stream = [&](uint32_t, uint32_t tok) {
     if (!o.json) std::cout << m.tokenizer.decode(tok) << std::flush;
@@ -63,7 +73,7 @@ int run(const RunOptions& o) {
     j["job_id"] = commit::to_hex(job.id());
     j["model"] = path.string();
     j["model_root"] = commit::to_hex(job.model_root);
-    j["prompt"] = o.prompt;
+    j["prompt"] = prompt;
     j["prompt_tokens"] = job.tokens;
     j["tokens"] = r->tokens;
     j["text"] = text;
@@ -80,7 +90,11 @@ int run(const RunOptions& o) {
       j["trace_root"] = commit::to_hex(recorder.root());
       j["trace_steps"] = recorder.size();
     }
-    print_json(j);
+    if (json_lines) {
+      std::cout << j.dump() << "\n";
+    } else {
+      print_json(j);
+    }
   } else {
     std::cout << "\n\n";
     std::fprintf(stderr, "model_root  %s\njob_id      %s\noutput_hash %s\n",
@@ -92,6 +106,23 @@ int run(const RunOptions& o) {
     }
     std::fprintf(stderr, "%u tokens, %.1f tok/s, %u threads, %s kernels\n", job.max_tokens, tok_s,
                  threads, tensor::isa_name(tensor::active_isa()));
+  }
+  return 0;
+}
+
+int run(const RunOptions& o) {
+  const std::filesystem::path path =
+      o.model.empty() ? default_model_path() : std::filesystem::path(o.model);
+  auto loaded = load_model(path);
+  if (!loaded.ok()) return report(loaded.error());
+  const unsigned threads =
+      o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
+  engine::Engine eng(loaded->model, threads);
+  if (o.prompts_file.empty()) return run_one(o, *loaded, eng, threads, o.prompt, false);
+  auto prompts = read_prompts(o.prompts_file);
+  if (!prompts.ok()) return report(prompts.error());
+  for (const auto& p : *prompts) {
+    if (int rc = run_one(o, *loaded, eng, threads, p, true); rc != 0) return rc;
   }
   return 0;
 }
@@ -111,7 +142,9 @@ void add_run_command(CLI::App& app) {
   cmd->add_option("--top-p", o->top_p, "Top-p in (0, 1], decimal")->capture_default_str();
   cmd->add_option("--threads", o->threads, "Threads (default: all cores; results do not change)");
   cmd->add_flag("--trace", o->trace, "Commit to every step and print the trace root");
-  cmd->add_flag("--json", o->json, "Print one JSON object");
+  cmd->add_flag("--json", o->json, "Print one JSON object (one line per prompt with --prompts-file)");
+  cmd->add_option("--prompts-file", o->prompts_file,
+                  "Run one job per line of this file (same model and options)");
   cmd->callback([o] { std::exit(run(*o)); });
 }
 
