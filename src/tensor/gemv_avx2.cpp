@@ -1,0 +1,27 @@
+// AVX2 int8 GEMV: four rows per pass over x (the x loads and |x| are shared).
+// The exactness argument is in dot_s8_avx2.hpp.
+#include "vinfer/tensor/gemv.hpp"
+
+#if VINFER_HAVE_X86_SIMD
+
+#include "tensor/dot_s8_avx2.hpp"
+
+namespace vinfer::tensor {
+
+VINFER_TARGET_AVX2 void gemv_s8s8_s32__avx2(const std::int8_t* W,
+                                            std::size_t rows,
+                                            std::size_t K,
+                                            const std::int8_t* x,
+                                            std::int32_t* y) {
+  std::size_t r = 0;
+  for (; r + 4 <= rows; r += 4) {
+    detail::dot_rows_s8_avx2<4>(W + r * K, K, x, y + r);
+  }
+  for (; r < rows; ++r) {
+    detail::dot_rows_s8_avx2<1>(W + r * K, K, x, y + r);
+  }
+}
+
+}  // namespace vinfer::tensor
+
+#endif  // VINFER_HAVE_X86_SIMD
