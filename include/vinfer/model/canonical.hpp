@@ -54,6 +54,9 @@ struct CanonicalModel {
 /// Fails (naming the tensor and row) if a value is not finite or a bound is exceeded.
 Result<CanonicalModel> quantize(const FloatModel& m);
 
+/// The canonical epsilon: max(1, det_round(eps * 2^24)) (the quantizer's rule).
+int64_t norm_eps_to_q24(float eps);
+
 /// Checks shapes, value ranges ([-127,127], gain and multiplier bounds) of a canonical
 /// model read from an untrusted file; the message names the tensor and index.
 Status check_canonical(const CanonicalModel& m);

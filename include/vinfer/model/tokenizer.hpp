@@ -18,8 +18,9 @@ enum class TokenType : int32_t { normal = 1, unknown = 2, control = 3, user = 4,
 /// Vocabulary plus scores; encode() is the greedy merge-by-score algorithm.
 class Tokenizer {
  public:
-  /// Builds from GGUF-style arrays; a byte token's text is "<0xXX>". Fails on
-  /// duplicate byte strings, a missing byte token, or mismatched array sizes.
+  /// Builds from GGUF-style arrays; a byte token's text is "<0xXX>". Fails on duplicate
+  /// byte strings, NaN scores or mismatched array sizes. A byte with no byte token
+  /// encodes as unk.
   static Result<Tokenizer> create(std::vector<std::string> tokens, std::vector<float> scores,
                                   std::vector<int32_t> types, uint32_t bos, uint32_t eos,
                                   uint32_t unk);
