@@ -38,13 +38,15 @@ struct Error {
 };
 
 /// Builds an Error; `return fail(Errc::parse, "...")` converts to any Result<T>.
-inline Error fail(Errc code, std::string message) { return Error{code, std::move(message)}; }
+inline Error fail(Errc code, std::string message) {
+  return Error{code, std::move(message)};
+}
 
 /// A value of type T, or an Error.
 template <class T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : v_(std::move(value)) {}      // NOLINT(google-explicit-constructor)
   Result(Error error) : v_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
 
   bool ok() const { return v_.index() == 0; }
@@ -79,7 +81,9 @@ class [[nodiscard]] Result {
 /// Result of a call that produces no value.
 struct Unit {};
 using Status = Result<Unit>;
-inline Status ok_status() { return Unit{}; }
+inline Status ok_status() {
+  return Unit{};
+}
 
 }  // namespace vinfer
 
@@ -89,11 +93,13 @@ inline Status ok_status() { return Unit{}; }
 #define VINFER_TRY(decl, expr) VINFER_TRY_IMPL(VINFER_TRY_CAT(vinfer_try_, __LINE__), decl, expr)
 #define VINFER_TRY_IMPL(tmp, decl, expr) \
   auto tmp = (expr);                     \
-  if (!tmp.ok()) return tmp.error();     \
+  if (!tmp.ok())                         \
+    return tmp.error();                  \
   decl = std::move(tmp).value()
 /// Propagates an error from a Status: `VINFER_CHECK(write(...));`
-#define VINFER_CHECK(expr)                        \
-  do {                                            \
-    auto vinfer_chk_ = (expr);                    \
-    if (!vinfer_chk_.ok()) return vinfer_chk_.error(); \
+#define VINFER_CHECK(expr)        \
+  do {                            \
+    auto vinfer_chk_ = (expr);    \
+    if (!vinfer_chk_.ok())        \
+      return vinfer_chk_.error(); \
   } while (0)

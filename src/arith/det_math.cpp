@@ -13,7 +13,9 @@ constexpr double kLn2 = 0.69314718055994530942;
 constexpr double kPi = 3.14159265358979323846;
 }  // namespace
 
-int64_t det_round(double x) { return static_cast<int64_t>(std::floor(x + 0.5)); }
+int64_t det_round(double x) {
+  return static_cast<int64_t>(std::floor(x + 0.5));
+}
 
 double det_exp(double x) {
   // x = k*ln2 + r, |r| <= ln2/2; exp(r) by its Taylor series; exp(x) = 2^k exp(r).

@@ -8,14 +8,22 @@ namespace vinfer {
 
 const char* errc_name(Errc c) {
   switch (c) {
-    case Errc::invalid_argument: return "invalid argument";
-    case Errc::io: return "io";
-    case Errc::parse: return "parse";
-    case Errc::truncated: return "truncated";
-    case Errc::unsupported: return "unsupported";
-    case Errc::overflow: return "overflow";
-    case Errc::mismatch: return "mismatch";
-    case Errc::limit: return "limit";
+    case Errc::invalid_argument:
+      return "invalid argument";
+    case Errc::io:
+      return "io";
+    case Errc::parse:
+      return "parse";
+    case Errc::truncated:
+      return "truncated";
+    case Errc::unsupported:
+      return "unsupported";
+    case Errc::overflow:
+      return "overflow";
+    case Errc::mismatch:
+      return "mismatch";
+    case Errc::limit:
+      return "limit";
   }
   return "error";
 }

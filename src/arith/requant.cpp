@@ -8,7 +8,8 @@
 namespace vinfer::arith {
 
 bool dyadic_from_double(double v, Dyadic* out) {
-  if (!(v >= 0.0) || !std::isfinite(v)) return false;
+  if (!(v >= 0.0) || !std::isfinite(v))
+    return false;
   if (v == 0.0) {
     *out = Dyadic{0, 0};
     return true;
@@ -23,7 +24,8 @@ bool dyadic_from_double(double v, Dyadic* out) {
     rounded = std::ldexp(rounded, -1);
     shift -= 1;
   }
-  if (shift < 0) return false;
+  if (shift < 0)
+    return false;
   if (shift > kDyadicMaxShift) {
     *out = Dyadic{0, 0};
     return true;
@@ -32,6 +34,8 @@ bool dyadic_from_double(double v, Dyadic* out) {
   return true;
 }
 
-double dyadic_to_double(Dyadic d) { return std::ldexp(static_cast<double>(d.mant), -d.shift); }
+double dyadic_to_double(Dyadic d) {
+  return std::ldexp(static_cast<double>(d.mant), -d.shift);
+}
 
 }  // namespace vinfer::arith

@@ -24,7 +24,8 @@ uint32_t argmax(const int32_t* x, size_t n) {
   VINFER_ASSERT(n > 0);
   size_t best = 0;
   for (size_t i = 1; i < n; ++i) {
-    if (x[i] > x[best]) best = i;
+    if (x[i] > x[best])
+      best = i;
   }
   return static_cast<uint32_t>(best);
 }
@@ -44,21 +45,29 @@ int64_t topp_threshold(const int32_t* e, size_t n, int64_t sum, uint32_t top_p_q
   while (i < n) {
     // Take the whole group of equal values: the kept set is {e >= v}.
     const int32_t v = sorted[i];
-    while (i < n && sorted[i] == v) acc += sorted[i++];
-    if ((acc << kFracParam) >= need) return v;
+    while (i < n && sorted[i] == v)
+      acc += sorted[i++];
+    if ((acc << kFracParam) >= need)
+      return v;
   }
   return sorted[n - 1];
 }
 
-bool topp_threshold_valid(const int32_t* e, size_t n, int64_t sum, uint32_t top_p_q16,
+bool topp_threshold_valid(const int32_t* e,
+                          size_t n,
+                          int64_t sum,
+                          uint32_t top_p_q16,
                           int64_t tau) {
   // tau must be one of the values; {e >= tau} must reach the mass, {e > tau} must not.
   i128 ge = 0, gt = 0;
   bool present = false;
   for (size_t i = 0; i < n; ++i) {
-    if (e[i] >= tau) ge += e[i];
-    if (e[i] > tau) gt += e[i];
-    if (e[i] == tau) present = true;
+    if (e[i] >= tau)
+      ge += e[i];
+    if (e[i] > tau)
+      gt += e[i];
+    if (e[i] == tau)
+      present = true;
   }
   const i128 need = i128{top_p_q16} * sum;
   return present && (ge << kFracParam) >= need && (gt << kFracParam) < need;
@@ -67,7 +76,8 @@ bool topp_threshold_valid(const int32_t* e, size_t n, int64_t sum, uint32_t top_
 uint32_t sample_index(const int32_t* e, size_t n, int64_t tau, uint64_t draw) {
   int64_t kept = 0;
   for (size_t i = 0; i < n; ++i) {
-    if (e[i] >= tau) kept += e[i];
+    if (e[i] >= tau)
+      kept += e[i];
   }
   VINFER_ASSERT(kept > 0);
   using u128 = unsigned __int128;
@@ -75,10 +85,12 @@ uint32_t sample_index(const int32_t* e, size_t n, int64_t tau, uint64_t draw) {
   int64_t run = 0;
   size_t last = 0;
   for (size_t i = 0; i < n; ++i) {
-    if (e[i] < tau) continue;
+    if (e[i] < tau)
+      continue;
     run += e[i];
     last = i;
-    if (run > target) return static_cast<uint32_t>(i);
+    if (run > target)
+      return static_cast<uint32_t>(i);
   }
   return static_cast<uint32_t>(last);  // unreachable: run reaches kept > target
 }

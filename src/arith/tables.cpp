@@ -11,7 +11,8 @@ const std::vector<int32_t>& exp_table_hi() {
   static const std::vector<int32_t> t = [] {
     std::vector<int32_t> v(256);
     for (int i = 0; i < 256; ++i) {
-      v[i] = static_cast<int32_t>(det_round(det_exp(-static_cast<double>(i) / 16.0) * 1073741824.0));
+      v[i] =
+          static_cast<int32_t>(det_round(det_exp(-static_cast<double>(i) / 16.0) * 1073741824.0));
     }
     return v;
   }();
@@ -44,7 +45,8 @@ const std::vector<int32_t>& sigmoid_table() {
 
 int64_t expneg_q16(int64_t d) {
   VINFER_ASSERT(d >= 0);
-  if (d >= (int64_t{16} << kFracAct)) return 0;
+  if (d >= (int64_t{16} << kFracAct))
+    return 0;
   const int64_t hi = exp_table_hi()[static_cast<size_t>(d >> 8)];
   const int64_t lo = exp_table_lo()[static_cast<size_t>(d & 255)];
   return rshift_round(hi * lo, 2 * 30 - kFracProb);
@@ -52,8 +54,10 @@ int64_t expneg_q16(int64_t d) {
 
 int64_t sigmoid_q16(int64_t x) {
   constexpr int64_t kEdge = int64_t{8} << kFracAct;  // 8.0 in Q12
-  if (x < -kEdge) return 0;
-  if (x >= kEdge) return int64_t{1} << kFracProb;
+  if (x < -kEdge)
+    return 0;
+  if (x >= kEdge)
+    return int64_t{1} << kFracProb;
   const int64_t u = x + kEdge;  // [0, 2^16)
   const auto& t = sigmoid_table();
   const int64_t i = u >> 5;
@@ -67,7 +71,8 @@ uint64_t isqrt(uint64_t x) {
   // Digit-by-digit (base 4) square root: exact floor(sqrt(x)) with integers only.
   uint64_t res = 0;
   uint64_t bit = uint64_t{1} << 62;
-  while (bit > x) bit >>= 2;
+  while (bit > x)
+    bit >>= 2;
   while (bit != 0) {
     if (x >= res + bit) {
       x -= res + bit;

@@ -13,7 +13,8 @@ namespace {
 
 int info(const std::string& file, bool json) {
   auto loaded = load_model(file);
-  if (!loaded.ok()) return report(loaded.error());
+  if (!loaded.ok())
+    return report(loaded.error());
   const auto& m = loaded->model;
   const auto& c = m.cfg;
   const auto& mc = loaded->commitment;
@@ -43,8 +44,9 @@ int info(const std::string& file, bool json) {
   }
   std::printf("file          %s\n", file.c_str());
   std::printf("name          %s\n", m.name.c_str());
-  std::printf("architecture  llama: dim %u, hidden %u, %u layers, %u heads (%u kv), vocab %u, context %u\n",
-              c.dim, c.hidden_dim, c.n_layers, c.n_heads, c.n_kv_heads, c.vocab_size, c.seq_len);
+  std::printf(
+      "architecture  llama: dim %u, hidden %u, %u layers, %u heads (%u kv), vocab %u, context %u\n",
+      c.dim, c.hidden_dim, c.n_layers, c.n_heads, c.n_kv_heads, c.vocab_size, c.seq_len);
   std::printf("parameters    %llu\n", static_cast<unsigned long long>(c.param_count()));
   std::printf("arithmetic    %s\n", std::string(arith::kArithVersion).c_str());
   std::printf("model_root    %s\n", commit::to_hex(mc.root).c_str());
@@ -53,9 +55,12 @@ int info(const std::string& file, bool json) {
 
 int convert(const std::string& in, const std::string& out) {
   auto loaded = load_model(in);
-  if (!loaded.ok()) return report(loaded.error());
-  if (auto st = model::write_canonical(loaded->model, out); !st.ok()) return report(st.error());
-  std::printf("wrote %s (model_root %s)\n", out.c_str(), commit::to_hex(loaded->commitment.root).c_str());
+  if (!loaded.ok())
+    return report(loaded.error());
+  if (auto st = model::write_canonical(loaded->model, out); !st.ok())
+    return report(st.error());
+  std::printf("wrote %s (model_root %s)\n", out.c_str(),
+              commit::to_hex(loaded->commitment.root).c_str());
   return 0;
 }
 
@@ -72,7 +77,8 @@ int ops(bool json) {
                   commit::dtype_name(model::op_dtype(op)), std::string(model::op_doc(op)).c_str());
     }
   }
-  if (json) print_json({{"ops", arr}});
+  if (json)
+    print_json({{"ops", arr}});
   return 0;
 }
 

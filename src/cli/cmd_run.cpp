@@ -30,23 +30,32 @@ struct RunOptions {
 // Reads one prompt per non-empty line.
 Result<std::vector<std::string>> read_prompts(const std::string& path) {
   std::ifstream in(path);
-  if (!in) return fail(Errc::io, "--prompts-file: cannot open '" + path + "'");
+  if (!in)
+    return fail(Errc::io, "--prompts-file: cannot open '" + path + "'");
   std::vector<std::string> out;
   for (std::string line; std::getline(in, line);) {
-    if (!line.empty()) out.push_back(line);
+    if (!line.empty())
+      out.push_back(line);
   }
-  if (out.empty()) return fail(Errc::invalid_argument, "--prompts-file: '" + path + "' has no prompts");
+  if (out.empty())
+    return fail(Errc::invalid_argument, "--prompts-file: '" + path + "' has no prompts");
   return out;
 }
 
-int run_one(const RunOptions& o, const LoadedModel& loaded, engine::Engine& eng, unsigned threads,
-            const std::string& prompt, bool json_lines) {
+int run_one(const RunOptions& o,
+            const LoadedModel& loaded,
+            engine::Engine& eng,
+            unsigned threads,
+            const std::string& prompt,
+            bool json_lines) {
   const auto& m = loaded.model;
   const std::filesystem::path& path = loaded.path;
   auto temp = arith::parse_decimal_q16(o.temperature);
-  if (!temp.ok()) return report(fail(Errc::invalid_argument, "--temperature: " + temp.error().message));
+  if (!temp.ok())
+    return report(fail(Errc::invalid_argument, "--temperature: " + temp.error().message));
   auto top_p = arith::parse_decimal_q16(o.top_p);
-  if (!top_p.ok()) return report(fail(Errc::invalid_argument, "--top-p: " + top_p.error().message));
+  if (!top_p.ok())
+    return report(fail(Errc::invalid_argument, "--top-p: " + top_p.error().message));
 
   model::Job job;
   job.model_root = loaded.commitment.root;
@@ -61,10 +70,12 @@ int run_one(const RunOptions& o, const LoadedModel& loaded, engine::Engine& eng,
     std::cout << prompt << std::flush;
   }
   auto stream = [&](uint32_t, uint32_t tok) {
-    if (!o.json) std::cout << m.tokenizer.decode(tok) << std::flush;
+    if (!o.json)
+      std::cout << m.tokenizer.decode(tok) << std::flush;
   };
   auto r = eng.run(job, o.trace ? &recorder : nullptr, stream);
-  if (!r.ok()) return report(r.error());
+  if (!r.ok())
+    return report(r.error());
 
   const double tok_s = r->decode_seconds > 0 ? job.max_tokens / r->decode_seconds : 0.0;
   const std::string text = m.tokenizer.decode(r->tokens);
@@ -114,15 +125,19 @@ int run(const RunOptions& o) {
   const std::filesystem::path path =
       o.model.empty() ? default_model_path() : std::filesystem::path(o.model);
   auto loaded = load_model(path);
-  if (!loaded.ok()) return report(loaded.error());
+  if (!loaded.ok())
+    return report(loaded.error());
   const unsigned threads =
       o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
   engine::Engine eng(loaded->model, threads);
-  if (o.prompts_file.empty()) return run_one(o, *loaded, eng, threads, o.prompt, false);
+  if (o.prompts_file.empty())
+    return run_one(o, *loaded, eng, threads, o.prompt, false);
   auto prompts = read_prompts(o.prompts_file);
-  if (!prompts.ok()) return report(prompts.error());
+  if (!prompts.ok())
+    return report(prompts.error());
   for (const auto& p : *prompts) {
-    if (int rc = run_one(o, *loaded, eng, threads, p, true); rc != 0) return rc;
+    if (int rc = run_one(o, *loaded, eng, threads, p, true); rc != 0)
+      return rc;
   }
   return 0;
 }
@@ -131,18 +146,21 @@ int run(const RunOptions& o) {
 
 void add_run_command(CLI::App& app) {
   auto o = std::make_shared<RunOptions>();
-  auto* cmd = app.add_subcommand("run", "Run a job on the canonical int8 engine and print the text");
+  auto* cmd =
+      app.add_subcommand("run", "Run a job on the canonical int8 engine and print the text");
   cmd->add_option("--model", o->model, "Model file (.gguf float or canonical, llama2.c .bin)");
   cmd->add_option("--prompt", o->prompt, "Prompt text")->capture_default_str();
   cmd->add_option("--tokens", o->tokens, "Tokens to generate (exactly this many)")
-      ->capture_default_str()->check(CLI::Range(1u, 1u << 20));
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 1u << 20));
   cmd->add_option("--seed", o->seed, "Sampler seed")->capture_default_str();
   cmd->add_option("--temperature", o->temperature, "Temperature, decimal; 0 = greedy")
       ->capture_default_str();
   cmd->add_option("--top-p", o->top_p, "Top-p in (0, 1], decimal")->capture_default_str();
   cmd->add_option("--threads", o->threads, "Threads (default: all cores; results do not change)");
   cmd->add_flag("--trace", o->trace, "Commit to every step and print the trace root");
-  cmd->add_flag("--json", o->json, "Print one JSON object (one line per prompt with --prompts-file)");
+  cmd->add_flag("--json", o->json,
+                "Print one JSON object (one line per prompt with --prompts-file)");
   cmd->add_option("--prompts-file", o->prompts_file,
                   "Run one job per line of this file (same model and options)");
   cmd->callback([o] { std::exit(run(*o)); });

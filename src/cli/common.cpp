@@ -10,7 +10,8 @@
 namespace vinfer::cli {
 
 std::filesystem::path default_model_path() {
-  if (const char* env = std::getenv("VINFER_MODEL"); env != nullptr && *env != '\0') return env;
+  if (const char* env = std::getenv("VINFER_MODEL"); env != nullptr && *env != '\0')
+    return env;
   return std::filesystem::path(VINFER_SOURCE_DIR) / "models" / "kjv-large.gguf";
 }
 
@@ -25,8 +26,7 @@ Result<LoadedModel> load_model(const std::filesystem::path& path) {
   out.commitment = model::commit_model(m);
   out.model = std::move(m);
   out.path = path;
-  out.load_seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  out.load_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return out;
 }
 
@@ -35,6 +35,8 @@ int report(const Error& e) {
   return 1;
 }
 
-void print_json(const nlohmann::json& j) { std::cout << j.dump(2) << std::endl; }
+void print_json(const nlohmann::json& j) {
+  std::cout << j.dump(2) << std::endl;
+}
 
 }  // namespace vinfer::cli

@@ -26,7 +26,7 @@ struct Engine::State {
   model::Schedule sched;
   tensor::ThreadPool* pool;
   StepSink* sink;
-  uint64_t next = 0;  // index of the next step to emit
+  uint64_t next = 0;                     // index of the next step to emit
   const LogitsCallback* eval = nullptr;  // evaluation mode: logits everywhere, no schedule
 
   // Shapes.
@@ -41,8 +41,11 @@ struct Engine::State {
   std::vector<int8_t> xq;
   std::vector<uint32_t> generated;
 
-  State(const model::CanonicalModel& model, const model::Job& j, model::Schedule s,
-        tensor::ThreadPool* tp, StepSink* sk)
+  State(const model::CanonicalModel& model,
+        const model::Job& j,
+        model::Schedule s,
+        tensor::ThreadPool* tp,
+        StepSink* sk)
       : m(model), job(j), sched(s), pool(tp), sink(sk) {
     const auto& c = m.cfg;
     dim = c.dim, hd = c.head_dim(), nh = c.n_heads, nkv = c.n_kv_heads, kvd = c.kv_dim();
@@ -52,7 +55,8 @@ struct Engine::State {
     kcache.assign(c.n_layers, std::vector<int32_t>(size_t{sched.positions()} * kvd));
     vcache.assign(c.n_layers, std::vector<int32_t>(size_t{sched.positions()} * kvd));
     const size_t wide = std::max({dim, hid, vocab, nh * hd});
-    for (auto* row : {&h, &xn, &q, &k, &v, &av, &o, &g, &u, &logits, &acc}) row->resize(wide);
+    for (auto* row : {&h, &xn, &q, &k, &v, &av, &o, &g, &u, &logits, &acc})
+      row->resize(wide);
     att.resize(size_t{nh} * sched.positions());
     e.resize(std::max<size_t>(att.size(), vocab));
     p.resize(att.size());
@@ -61,7 +65,8 @@ struct Engine::State {
 
   // ---- emission: one call per schedule step ----
   void emit(Op op, uint32_t rows, uint32_t cols, const void* data) {
-    if (eval) return;  // evaluation runs are not jobs: nothing to check or commit
+    if (eval)
+      return;  // evaluation runs are not jobs: nothing to check or commit
     const model::Step st = sched.at(next);
     VINFER_ASSERT(st.op == op && st.rows == rows && st.cols == cols);  // engine == schedule
     if (sink) {
@@ -78,21 +83,24 @@ struct Engine::State {
     const int64_t ss = sumsq(x, dim);
     emit_scalars(Op::sumsq, &ss, 1);
     const int64_t r = rms_scale(ss, dim, m.norm_eps_q24);
-    for (uint32_t i = 0; i < dim; ++i) xn[i] = rmsnorm_elem(x[i], gain[i], r);
+    for (uint32_t i = 0; i < dim; ++i)
+      xn[i] = rmsnorm_elem(x[i], gain[i], r);
     emit(Op::rmsnorm, 1, dim, xn.data());
     return quantize_row(xn.data(), dim);
   }
   int64_t quantize_row(const int32_t* x, uint32_t n) {
     const int64_t mx = absmax(x, n);
     emit_scalars(Op::absmax, &mx, 1);
-    for (uint32_t i = 0; i < n; ++i) xq[i] = quantize_elem(x[i], mx);
+    for (uint32_t i = 0; i < n; ++i)
+      xq[i] = quantize_elem(x[i], mx);
     emit(Op::quantize, 1, n, xq.data());
     return mx;
   }
   // out = requant(W . xq); one step.
   void matmul(const model::QMatrix& W, int64_t mx, int32_t* out) {
     tensor::gemv_s8s8_s32(W.w.data(), W.rows, W.cols, xq.data(), acc.data(), pool);
-    for (uint32_t j = 0; j < W.rows; ++j) out[j] = matmul_requant(acc[j], mx, W.scale[j]);
+    for (uint32_t j = 0; j < W.rows; ++j)
+      out[j] = matmul_requant(acc[j], mx, W.scale[j]);
     emit(Op::matmul, 1, W.rows, out);
   }
   void rope_rows(int32_t* x, uint32_t heads, uint32_t pos) {
@@ -114,7 +122,8 @@ struct Engine::State {
   void forward(uint32_t pos) {
     const model::QMatrix& E = m.tok_embd;  // (vocab, dim)
     const uint32_t tok = token_at(pos);
-    for (uint32_t i = 0; i < dim; ++i) h[i] = embed_elem(E.row(tok)[i], E.scale[tok]);
+    for (uint32_t i = 0; i < dim; ++i)
+      h[i] = embed_elem(E.row(tok)[i], E.scale[tok]);
     emit(Op::embed, 1, dim, h.data());
 
     for (uint32_t l = 0; l < m.cfg.n_layers; ++l) {
@@ -126,7 +135,8 @@ struct Engine::State {
       (*eval)(pos, std::span<const int32_t>(logits.data(), vocab));
       return;
     }
-    if (sched.samples_at(pos)) generated.push_back(head(pos));
+    if (sched.samples_at(pos))
+      generated.push_back(head(pos));
   }
 
   void final_logits() {
@@ -149,7 +159,8 @@ struct Engine::State {
     for (uint32_t hh = 0; hh < nh; ++hh) {
       const int32_t* kbase = kcache[l].data() + size_t{hh / group} * hd;
       for (uint32_t t = 0; t < n; ++t) {
-        att[size_t{hh} * n + t] = score_elem(q.data() + size_t{hh} * hd, kbase + size_t{t} * kvd, hd, score_c);
+        att[size_t{hh} * n + t] =
+            score_elem(q.data() + size_t{hh} * hd, kbase + size_t{t} * kvd, hd, score_c);
       }
     }
     emit(Op::scores, nh, n, att.data());
@@ -163,23 +174,28 @@ struct Engine::State {
     emit(Op::attn_av, 1, nh * hd, av.data());
     const int64_t am = quantize_row(av.data(), nh * hd);
     matmul(L.wo, am, o.data());
-    for (uint32_t i = 0; i < dim; ++i) h[i] = add_elem(h[i], o[i]);
+    for (uint32_t i = 0; i < dim; ++i)
+      h[i] = add_elem(h[i], o[i]);
     emit(Op::add, 1, dim, h.data());
   }
 
   // Steps rowmax, exp, rowsum, softmax over `rows` rows of n; leaves exps in e, probs in p.
   void softmax_rows(const int32_t* x, uint32_t rows, uint32_t n) {
     std::vector<int64_t> mx(rows), sum(rows);
-    for (uint32_t r = 0; r < rows; ++r) mx[r] = rowmax(x + size_t{r} * n, n);
+    for (uint32_t r = 0; r < rows; ++r)
+      mx[r] = rowmax(x + size_t{r} * n, n);
     emit_scalars(Op::rowmax, mx.data(), rows);
     for (uint32_t r = 0; r < rows; ++r) {
-      for (uint32_t t = 0; t < n; ++t) e[size_t{r} * n + t] = exp_elem(x[size_t{r} * n + t], mx[r]);
+      for (uint32_t t = 0; t < n; ++t)
+        e[size_t{r} * n + t] = exp_elem(x[size_t{r} * n + t], mx[r]);
     }
     emit(Op::exp, rows, n, e.data());
-    for (uint32_t r = 0; r < rows; ++r) sum[r] = rowsum(e.data() + size_t{r} * n, n);
+    for (uint32_t r = 0; r < rows; ++r)
+      sum[r] = rowsum(e.data() + size_t{r} * n, n);
     emit_scalars(Op::rowsum, sum.data(), rows);
     for (uint32_t r = 0; r < rows; ++r) {
-      for (uint32_t t = 0; t < n; ++t) p[size_t{r} * n + t] = softmax_elem(e[size_t{r} * n + t], sum[r]);
+      for (uint32_t t = 0; t < n; ++t)
+        p[size_t{r} * n + t] = softmax_elem(e[size_t{r} * n + t], sum[r]);
     }
     emit(Op::softmax, rows, n, p.data());
   }
@@ -188,11 +204,13 @@ struct Engine::State {
     const int64_t mx = norm_and_quantize(h.data(), L.ffn_norm);
     matmul(L.w1, mx, g.data());  // gate (hid)
     matmul(L.w3, mx, u.data());  // up (hid)
-    for (uint32_t i = 0; i < hid; ++i) g[i] = silu_mul_elem(g[i], u[i]);
+    for (uint32_t i = 0; i < hid; ++i)
+      g[i] = silu_mul_elem(g[i], u[i]);
     emit(Op::silu_mul, 1, hid, g.data());
     const int64_t dm = quantize_row(g.data(), hid);
     matmul(L.w2, dm, o.data());  // down (dim)
-    for (uint32_t i = 0; i < dim; ++i) h[i] = add_elem(h[i], o[i]);
+    for (uint32_t i = 0; i < dim; ++i)
+      h[i] = add_elem(h[i], o[i]);
     emit(Op::add, 1, dim, h.data());
   }
 
@@ -204,17 +222,20 @@ struct Engine::State {
       emit(Op::argmax, 1, 1, &tok);
       return static_cast<uint32_t>(tok);
     }
-    for (uint32_t i = 0; i < vocab; ++i) logits[i] = temp_scale_elem(logits[i], job.temperature_q16);
+    for (uint32_t i = 0; i < vocab; ++i)
+      logits[i] = temp_scale_elem(logits[i], job.temperature_q16);
     emit(Op::temp_scale, 1, vocab, logits.data());
     const int64_t lmax = rowmax(logits.data(), vocab);
     emit_scalars(Op::rowmax, &lmax, 1);
-    for (uint32_t i = 0; i < vocab; ++i) e[i] = exp_elem(logits[i], lmax);
+    for (uint32_t i = 0; i < vocab; ++i)
+      e[i] = exp_elem(logits[i], lmax);
     emit(Op::exp, 1, vocab, e.data());
     const int64_t sum = rowsum(e.data(), vocab);
     emit_scalars(Op::rowsum, &sum, 1);
     const int64_t tau = topp_threshold(e.data(), vocab, sum, job.top_p_q16);
     emit_scalars(Op::topp, &tau, 1);
-    const auto tok = static_cast<int32_t>(sample_index(e.data(), vocab, tau, rng_draw(job.seed, pos + 1)));
+    const auto tok =
+        static_cast<int32_t>(sample_index(e.data(), vocab, tau, rng_draw(job.seed, pos + 1)));
     emit(Op::sample, 1, 1, &tok);
     return static_cast<uint32_t>(tok);
   }
@@ -225,14 +246,17 @@ Engine::Engine(const model::CanonicalModel& model, unsigned threads)
 
 Engine::~Engine() = default;
 
-Result<RunResult> Engine::run(const model::Job& job, StepSink* sink, const TokenCallback& on_token) {
+Result<RunResult> Engine::run(const model::Job& job,
+                              StepSink* sink,
+                              const TokenCallback& on_token) {
   VINFER_TRY(model::Schedule sched, model::Schedule::create(model_.cfg, job));
   using clock = std::chrono::steady_clock;
   const auto t0 = clock::now();
   State st(model_, job, sched, pool_.get(), sink);
   auto decode_start = t0;
   for (uint32_t pos = 0; pos < sched.positions(); ++pos) {
-    if (pos + 1 == sched.n_prompt()) decode_start = clock::now();
+    if (pos + 1 == sched.n_prompt())
+      decode_start = clock::now();
     st.forward(pos);
     if (sched.samples_at(pos) && on_token) {
       on_token(static_cast<uint32_t>(st.generated.size() - 1), st.generated.back());
@@ -244,8 +268,9 @@ Result<RunResult> Engine::run(const model::Job& job, StepSink* sink, const Token
 
   RunResult r;
   r.tokens = st.generated;
-  r.output_hash = commit::tensor_root(commit::DType::i32, 1, job.max_tokens,
-                                      {reinterpret_cast<const uint8_t*>(out.data()), out.size() * 4});
+  r.output_hash =
+      commit::tensor_root(commit::DType::i32, 1, job.max_tokens,
+                          {reinterpret_cast<const uint8_t*>(out.data()), out.size() * 4});
   r.steps = sched.size();
   const auto t1 = clock::now();
   r.seconds = std::chrono::duration<double>(t1 - t0).count();
@@ -260,7 +285,8 @@ Status Engine::evaluate(std::span<const uint32_t> tokens, const LogitsCallback& 
   VINFER_TRY(model::Schedule sched, model::Schedule::create(model_.cfg, job));
   State st(model_, job, sched, pool_.get(), nullptr);
   st.eval = &on_logits;
-  for (uint32_t pos = 0; pos < job.tokens.size(); ++pos) st.forward(pos);
+  for (uint32_t pos = 0; pos < job.tokens.size(); ++pos)
+    st.forward(pos);
   return ok_status();
 }
 

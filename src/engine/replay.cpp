@@ -40,31 +40,43 @@ Result<View<T>> view(const model::Schedule& sched, const OutputOf& out, uint64_t
 
 const model::QMatrix& matrix(const model::CanonicalModel& m, const Step& s) {
   using model::Weight;
-  if (s.weight == Weight::wcls) return m.wcls;
+  if (s.weight == Weight::wcls)
+    return m.wcls;
   const auto& L = m.layers[s.layer];
   switch (s.weight) {
-    case Weight::wq: return L.wq;
-    case Weight::wk: return L.wk;
-    case Weight::wv: return L.wv;
-    case Weight::wo: return L.wo;
-    case Weight::w1: return L.w1;
-    case Weight::w2: return L.w2;
-    case Weight::w3: return L.w3;
-    default: VINFER_ASSERT(false);
+    case Weight::wq:
+      return L.wq;
+    case Weight::wk:
+      return L.wk;
+    case Weight::wv:
+      return L.wv;
+    case Weight::wo:
+      return L.wo;
+    case Weight::w1:
+      return L.w1;
+    case Weight::w2:
+      return L.w2;
+    case Weight::w3:
+      return L.w3;
+    default:
+      VINFER_ASSERT(false);
   }
   return m.wcls;
 }
 
 const std::vector<int32_t>& gain(const model::CanonicalModel& m, const Step& s) {
-  if (s.weight == model::Weight::out_norm) return m.out_norm;
+  if (s.weight == model::Weight::out_norm)
+    return m.out_norm;
   return s.weight == model::Weight::attn_norm ? m.layers[s.layer].attn_norm
                                               : m.layers[s.layer].ffn_norm;
 }
 
 }  // namespace
 
-Result<std::vector<uint8_t>> recompute_step(const model::CanonicalModel& m, const model::Job& job,
-                                            const model::Schedule& sched, uint64_t k,
+Result<std::vector<uint8_t>> recompute_step(const model::CanonicalModel& m,
+                                            const model::Job& job,
+                                            const model::Schedule& sched,
+                                            uint64_t k,
                                             const OutputOf& out) {
   const Step s = sched.at(k);
   const size_t n_out = size_t{s.rows} * s.cols;
@@ -81,8 +93,10 @@ Result<std::vector<uint8_t>> recompute_step(const model::CanonicalModel& m, cons
         VINFER_TRY(auto t, view<int32_t>(sched, out, s.a.index));
         tok = static_cast<uint32_t>(t.data[0]);
       }
-      if (tok >= c.vocab_size) return fail(Errc::invalid_argument, "embed: token out of range");
-      for (size_t i = 0; i < n_out; ++i) v[i] = embed_elem(m.tok_embd.row(tok)[i], m.tok_embd.scale[tok]);
+      if (tok >= c.vocab_size)
+        return fail(Errc::invalid_argument, "embed: token out of range");
+      for (size_t i = 0; i < n_out; ++i)
+        v[i] = embed_elem(m.tok_embd.row(tok)[i], m.tok_embd.scale[tok]);
       break;
     }
     case Op::sumsq: {
@@ -95,7 +109,8 @@ Result<std::vector<uint8_t>> recompute_step(const model::CanonicalModel& m, cons
       VINFER_TRY(auto ss, view<int64_t>(sched, out, s.b.index));
       const int64_t r = rms_scale(ss.data[0], c.dim, m.norm_eps_q24);
       const auto& g = gain(m, s);
-      for (size_t i = 0; i < n_out; ++i) v[i] = rmsnorm_elem(h.data[i], g[i], r);
+      for (size_t i = 0; i < n_out; ++i)
+        v[i] = rmsnorm_elem(h.data[i], g[i], r);
       break;
     }
     case Op::absmax: {
@@ -106,7 +121,8 @@ Result<std::vector<uint8_t>> recompute_step(const model::CanonicalModel& m, cons
     case Op::quantize: {
       VINFER_TRY(auto x, view<int32_t>(sched, out, s.a.index));
       VINFER_TRY(auto mx, view<int64_t>(sched, out, s.b.index));
-      for (size_t i = 0; i < n_out; ++i) v[i] = quantize_elem(x.data[i], mx.data[0]);
+      for (size_t i = 0; i < n_out; ++i)
+        v[i] = quantize_elem(x.data[i], mx.data[0]);
       break;
     }
     case Op::matmul: {
@@ -114,7 +130,8 @@ Result<std::vector<uint8_t>> recompute_step(const model::CanonicalModel& m, cons
       VINFER_TRY(auto mx, view<int64_t>(sched, out, s.b.index));
       const auto& W = matrix(m, s);
       for (size_t j = 0; j < n_out; ++j) {
-        v[j] = matmul_requant(dot_s8(W.row(static_cast<uint32_t>(j)), xq.data, W.cols), mx.data[0], W.scale[j]);
+        v[j] = matmul_requant(dot_s8(W.row(static_cast<uint32_t>(j)), xq.data, W.cols), mx.data[0],
+                              W.scale[j]);
       }
       break;
     }
@@ -138,12 +155,14 @@ Result<std::vector<uint8_t>> recompute_step(const model::CanonicalModel& m, cons
       for (uint32_t t = 0; t < s.kv_count; ++t) {
         VINFER_TRY(auto kr, view<int32_t>(sched, out, sched.layer_index(t, s.layer, s.kv_step)));
         for (uint32_t h = 0; h < s.rows; ++h) {
-          v[size_t{h} * s.cols + t] = score_elem(q.data + size_t{h} * hd, kr.data + size_t{h / group} * hd, hd, sc);
+          v[size_t{h} * s.cols + t] =
+              score_elem(q.data + size_t{h} * hd, kr.data + size_t{h / group} * hd, hd, sc);
         }
       }
       break;
     }
-    case Op::rowmax: case Op::rowsum: {
+    case Op::rowmax:
+    case Op::rowsum: {
       VINFER_TRY(auto x, view<int32_t>(sched, out, s.a.index));
       for (uint32_t r = 0; r < s.rows; ++r) {
         const int32_t* row = x.data + size_t{r} * x.cols;
@@ -151,7 +170,8 @@ Result<std::vector<uint8_t>> recompute_step(const model::CanonicalModel& m, cons
       }
       break;
     }
-    case Op::exp: case Op::softmax: {
+    case Op::exp:
+    case Op::softmax: {
       VINFER_TRY(auto x, view<int32_t>(sched, out, s.a.index));
       VINFER_TRY(auto r, view<int64_t>(sched, out, s.b.index));
       for (size_t i = 0; i < n_out; ++i) {
@@ -167,7 +187,8 @@ Result<std::vector<uint8_t>> recompute_step(const model::CanonicalModel& m, cons
       for (uint32_t h = 0; h < c.n_heads; ++h) {
         for (uint32_t j = 0; j < hd; ++j) {
           for (uint32_t t = 0; t < s.kv_count; ++t) {
-            VINFER_TRY(auto vr, view<int32_t>(sched, out, sched.layer_index(t, s.layer, s.kv_step)));
+            VINFER_TRY(auto vr,
+                       view<int32_t>(sched, out, sched.layer_index(t, s.layer, s.kv_step)));
             vcol[t] = vr.data[size_t{h / group} * hd + j];
           }
           v[size_t{h} * hd + j] = av_elem(p.data + size_t{h} * p.cols, vcol.data(), 1, s.kv_count);
@@ -175,11 +196,13 @@ Result<std::vector<uint8_t>> recompute_step(const model::CanonicalModel& m, cons
       }
       break;
     }
-    case Op::silu_mul: case Op::add: {
+    case Op::silu_mul:
+    case Op::add: {
       VINFER_TRY(auto a, view<int32_t>(sched, out, s.a.index));
       VINFER_TRY(auto b, view<int32_t>(sched, out, s.b.index));
       for (size_t i = 0; i < n_out; ++i) {
-        v[i] = s.op == Op::add ? add_elem(a.data[i], b.data[i]) : silu_mul_elem(a.data[i], b.data[i]);
+        v[i] =
+            s.op == Op::add ? add_elem(a.data[i], b.data[i]) : silu_mul_elem(a.data[i], b.data[i]);
       }
       break;
     }
@@ -190,7 +213,8 @@ Result<std::vector<uint8_t>> recompute_step(const model::CanonicalModel& m, cons
     }
     case Op::temp_scale: {
       VINFER_TRY(auto x, view<int32_t>(sched, out, s.a.index));
-      for (size_t i = 0; i < n_out; ++i) v[i] = temp_scale_elem(x.data[i], job.temperature_q16);
+      for (size_t i = 0; i < n_out; ++i)
+        v[i] = temp_scale_elem(x.data[i], job.temperature_q16);
       break;
     }
     case Op::topp: {
@@ -218,12 +242,14 @@ Result<std::vector<uint8_t>> recompute_step(const model::CanonicalModel& m, cons
   const size_t es = commit::dtype_size(model::op_dtype(s.op));
   std::vector<uint8_t> bytes(n_out * es);
   for (size_t i = 0; i < n_out; ++i) {
-    if (es == 1) bytes[i] = static_cast<uint8_t>(static_cast<int8_t>(v[i]));
+    if (es == 1)
+      bytes[i] = static_cast<uint8_t>(static_cast<int8_t>(v[i]));
     if (es == 4) {
       const auto x = static_cast<int32_t>(v[i]);
       std::memcpy(&bytes[i * 4], &x, 4);
     }
-    if (es == 8) std::memcpy(&bytes[i * 8], &v[i], 8);
+    if (es == 8)
+      std::memcpy(&bytes[i * 8], &v[i], 8);
   }
   return bytes;
 }

@@ -12,10 +12,12 @@ constexpr uint8_t kVersion = 1;
 constexpr size_t kMaxPromptTokens = 1u << 20;
 
 void put_u32(std::vector<uint8_t>& out, uint32_t v) {
-  for (int s = 24; s >= 0; s -= 8) out.push_back(static_cast<uint8_t>(v >> s));
+  for (int s = 24; s >= 0; s -= 8)
+    out.push_back(static_cast<uint8_t>(v >> s));
 }
 void put_u64(std::vector<uint8_t>& out, uint64_t v) {
-  for (int s = 56; s >= 0; s -= 8) out.push_back(static_cast<uint8_t>(v >> s));
+  for (int s = 56; s >= 0; s -= 8)
+    out.push_back(static_cast<uint8_t>(v >> s));
 }
 
 // Big-endian reader over untrusted bytes; every read names its field.
@@ -29,7 +31,8 @@ struct Reader {
                                        " bytes, " + std::to_string(b.size() - at) + " left");
     }
     uint64_t v = 0;
-    for (size_t i = 0; i < n; ++i) v = (v << 8) | b[at + i];
+    for (size_t i = 0; i < n; ++i)
+      v = (v << 8) | b[at + i];
     at += n;
     return v;
   }
@@ -41,7 +44,8 @@ std::vector<uint8_t> Job::canonical_bytes() const {
   out.push_back(kVersion);
   out.insert(out.end(), model_root.begin(), model_root.end());
   put_u32(out, static_cast<uint32_t>(tokens.size()));
-  for (uint32_t t : tokens) put_u32(out, t);
+  for (uint32_t t : tokens)
+    put_u32(out, t);
   put_u32(out, max_tokens);
   put_u32(out, temperature_q16);
   put_u32(out, top_p_q16);
@@ -49,14 +53,17 @@ std::vector<uint8_t> Job::canonical_bytes() const {
   return out;
 }
 
-commit::Hash Job::id() const { return commit::keccak256(canonical_bytes()); }
+commit::Hash Job::id() const {
+  return commit::keccak256(canonical_bytes());
+}
 
 Result<Job> Job::from_bytes(std::span<const uint8_t> bytes) {
   Reader r{bytes};
   Job job;
   for (int i = 0; i < 4; ++i) {
     VINFER_TRY(uint64_t m, r.get(1, "magic"));
-    if (m != kMagic[i]) return fail(Errc::parse, "job magic: not a vinfer job (offset 0)");
+    if (m != kMagic[i])
+      return fail(Errc::parse, "job magic: not a vinfer job (offset 0)");
   }
   VINFER_TRY(uint64_t version, r.get(1, "version"));
   if (version != kVersion) {
@@ -92,7 +99,8 @@ Result<Job> Job::from_bytes(std::span<const uint8_t> bytes) {
 }
 
 Status validate(const Job& job, const LlamaConfig& cfg) {
-  if (job.tokens.empty()) return fail(Errc::invalid_argument, "job: empty prompt (need at least BOS)");
+  if (job.tokens.empty())
+    return fail(Errc::invalid_argument, "job: empty prompt (need at least BOS)");
   for (size_t i = 0; i < job.tokens.size(); ++i) {
     if (job.tokens[i] >= cfg.vocab_size) {
       return fail(Errc::invalid_argument, "job: token " + std::to_string(i) + " = " +
@@ -100,7 +108,8 @@ Status validate(const Job& job, const LlamaConfig& cfg) {
                                               std::to_string(cfg.vocab_size));
     }
   }
-  if (job.max_tokens == 0) return fail(Errc::invalid_argument, "job: max_tokens must be >= 1");
+  if (job.max_tokens == 0)
+    return fail(Errc::invalid_argument, "job: max_tokens must be >= 1");
   const uint64_t positions = job.tokens.size() + uint64_t{job.max_tokens} - 1;
   if (positions > cfg.seq_len) {
     return fail(Errc::limit, "job: prompt (" + std::to_string(job.tokens.size()) +

@@ -53,7 +53,8 @@ LlamaConfig synthetic_config(uint64_t params) {
     c.hidden_dim = ((dim * 8 / 3) + 63) / 64 * 64;
     c.vocab_size = dim < 256 ? 512 : 8192;
     c.seq_len = 512;
-    if (best.dim != 0 && c.param_count() > params) break;
+    if (best.dim != 0 && c.param_count() > params)
+      break;
     best = c;
   }
   return best;

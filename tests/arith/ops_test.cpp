@@ -15,7 +15,8 @@ namespace {
 std::vector<int32_t> random_acts(std::mt19937_64& rng, size_t n, double scale) {
   std::normal_distribution<double> d(0.0, scale * 4096.0);
   std::vector<int32_t> v(n);
-  for (auto& x : v) x = sat_act(static_cast<int64_t>(d(rng)));
+  for (auto& x : v)
+    x = sat_act(static_cast<int64_t>(d(rng)));
   return v;
 }
 
@@ -24,11 +25,13 @@ TEST(Ops, RmsNormMatchesRealValue) {
   for (double scale : {0.01, 0.3, 1.0, 20.0}) {
     const auto h = random_acts(rng, 256, scale);
     std::vector<int32_t> g(256);
-    for (auto& x : g) x = static_cast<int32_t>((rng() % 131072) + 1000);  // Q16 gains ~[0,2]
+    for (auto& x : g)
+      x = static_cast<int32_t>((rng() % 131072) + 1000);  // Q16 gains ~[0,2]
     const int64_t ss = sumsq(h.data(), h.size());
     const int64_t r = rms_scale(ss, 256, 168);
     double ms = 0;
-    for (auto x : h) ms += (x / 4096.0) * (x / 4096.0);
+    for (auto x : h)
+      ms += (x / 4096.0) * (x / 4096.0);
     const double inv_rms = 1.0 / std::sqrt(ms / 256 + 168.0 / 16777216.0);
     for (size_t i = 0; i < h.size(); ++i) {
       const double ref = (h[i] / 4096.0) * (g[i] / 65536.0) * inv_rms;
@@ -43,7 +46,7 @@ TEST(Ops, QuantizeUsesTheFullRange) {
   EXPECT_EQ(m, 4096);
   EXPECT_EQ(quantize_elem(-4096, m), -127);
   EXPECT_EQ(quantize_elem(4096, m), 127);
-  EXPECT_EQ(quantize_elem(2048, m), 64);  // 63.5 -> 64
+  EXPECT_EQ(quantize_elem(2048, m), 64);    // 63.5 -> 64
   EXPECT_EQ(quantize_elem(-2048, m), -63);  // -63.5 -> -63 (half toward +inf)
   EXPECT_EQ(quantize_elem(123, 0), 0);
 }
@@ -54,8 +57,9 @@ TEST(Ops, MatmulRequantRealValue) {
   ASSERT_TRUE(dyadic_from_double(0.001, &d));
   EXPECT_NEAR(matmul_requant(1000, 4096, d), 4096, 1);
   EXPECT_EQ(matmul_requant(2000000000, 1 << 24, d), kActMax);  // saturates
-  EXPECT_EQ(dot_s8(std::vector<int8_t>{1, -2, 127}.data(), std::vector<int8_t>{3, 4, -127}.data(), 3),
-            3 - 8 - 16129);
+  EXPECT_EQ(
+      dot_s8(std::vector<int8_t>{1, -2, 127}.data(), std::vector<int8_t>{3, 4, -127}.data(), 3),
+      3 - 8 - 16129);
 }
 
 TEST(Ops, RopeRotatesByTableAngle) {
@@ -71,10 +75,12 @@ TEST(Ops, SoftmaxPiecesApproximateRealSoftmax) {
   const auto s = random_acts(rng, 100, 3.0);
   const int64_t mx = rowmax(s.data(), s.size());
   std::vector<int32_t> e(s.size()), p(s.size());
-  for (size_t i = 0; i < s.size(); ++i) e[i] = exp_elem(s[i], mx);
+  for (size_t i = 0; i < s.size(); ++i)
+    e[i] = exp_elem(s[i], mx);
   const int64_t sum = rowsum(e.data(), e.size());
   double z = 0;
-  for (auto x : s) z += std::exp(x / 4096.0 - mx / 4096.0);
+  for (auto x : s)
+    z += std::exp(x / 4096.0 - mx / 4096.0);
   int64_t total = 0;
   for (size_t i = 0; i < s.size(); ++i) {
     p[i] = softmax_elem(e[i], sum);
@@ -117,7 +123,8 @@ TEST(Sampler, TopPThresholdIsValidAndMinimal) {
   for (int it = 0; it < 2000; ++it) {
     const size_t n = 1 + rng() % 60;
     std::vector<int32_t> e(n);
-    for (auto& x : e) x = static_cast<int32_t>(rng() % 5 == 0 ? 65536 : rng() % 70000);
+    for (auto& x : e)
+      x = static_cast<int32_t>(rng() % 5 == 0 ? 65536 : rng() % 70000);
     e[rng() % n] = 65536;  // the max always has exp(0) = 1.0
     const int64_t sum = rowsum(e.data(), n);
     const uint32_t p = 1 + static_cast<uint32_t>(rng() % 65536);
@@ -139,7 +146,8 @@ TEST(Sampler, DrawIsCounterBasedAndSampleFollowsWeights) {
   EXPECT_NE(rng_draw(42, 7), rng_draw(43, 7));
   std::vector<int32_t> e = {1000, 3000, 0, 4000};
   std::vector<int> count(4);
-  for (uint64_t pos = 0; pos < 80000; ++pos) ++count[sample_index(e.data(), 4, 0, rng_draw(1, pos))];
+  for (uint64_t pos = 0; pos < 80000; ++pos)
+    ++count[sample_index(e.data(), 4, 0, rng_draw(1, pos))];
   EXPECT_EQ(count[2], 0);
   EXPECT_NEAR(count[0] / 80000.0, 0.125, 0.01);
   EXPECT_NEAR(count[1] / 80000.0, 0.375, 0.01);

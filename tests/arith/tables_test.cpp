@@ -22,8 +22,10 @@ uint64_t fnv(const std::vector<int32_t>& t) {
 }
 
 TEST(DetMath, CloseToLibm) {
-  for (double x = -30; x < 30; x += 0.37) EXPECT_NEAR(det_exp(x) / std::exp(x), 1.0, 1e-14);
-  for (double x = 1e-6; x < 1e7; x *= 1.7) EXPECT_NEAR(det_log(x), std::log(x), 1e-13);
+  for (double x = -30; x < 30; x += 0.37)
+    EXPECT_NEAR(det_exp(x) / std::exp(x), 1.0, 1e-14);
+  for (double x = 1e-6; x < 1e7; x *= 1.7)
+    EXPECT_NEAR(det_log(x), std::log(x), 1e-13);
   for (double x = -5000; x < 5000; x += 13.1) {
     EXPECT_NEAR(det_sin(x), std::sin(x), 1e-11);
     EXPECT_NEAR(det_cos(x), std::cos(x), 1e-11);
@@ -39,7 +41,8 @@ TEST(Tables, ValuesAndPinnedContents) {
   EXPECT_EQ(fnv(exp_table_hi()), 0x8a996e95bc2c9ed8ULL) << std::hex << fnv(exp_table_hi());
   EXPECT_EQ(fnv(exp_table_lo()), 0x9f00cd2c8534090bULL) << std::hex << fnv(exp_table_lo());
   EXPECT_EQ(fnv(sigmoid_table()), 0x2a4e55a1f69a93f3ULL) << std::hex << fnv(sigmoid_table());
-  EXPECT_EQ(fnv(rope_table(32, 64, 10000.0)), 0x767f3b0e43bebb0fULL) << std::hex << fnv(rope_table(32, 64, 10000.0));
+  EXPECT_EQ(fnv(rope_table(32, 64, 10000.0)), 0x767f3b0e43bebb0fULL)
+      << std::hex << fnv(rope_table(32, 64, 10000.0));
 }
 
 TEST(Tables, ExpnegAccuracyAndMonotone) {

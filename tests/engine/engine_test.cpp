@@ -61,7 +61,8 @@ TEST(Engine, RunsExactlyMaxTokensAlongTheSchedule) {
     const Outcome o = run(m, j, 1);
     EXPECT_EQ(o.tokens.size(), j.max_tokens);
     EXPECT_EQ(o.steps, sched->size());
-    for (uint32_t t : o.tokens) EXPECT_LT(t, m.cfg.vocab_size);
+    for (uint32_t t : o.tokens)
+      EXPECT_LT(t, m.cfg.vocab_size);
   }
 }
 

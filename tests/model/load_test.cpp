@@ -271,12 +271,14 @@ TEST(LoadAny, TrainedModelsGiveOneRoot) {
     auto f = load_any_float(l2c, tok);
     ASSERT_TRUE(f.ok());
     auto round = [](std::vector<float>& v) {
-      for (auto& x : v) x = half_to_float(float_to_half(x));
+      for (auto& x : v)
+        x = half_to_float(float_to_half(x));
     };
     round(f->tok_embd);
     round(f->wcls);
     for (auto& L : f->layers) {
-      for (auto* w : {&L.wq, &L.wk, &L.wv, &L.wo, &L.w1, &L.w2, &L.w3}) round(*w);
+      for (auto* w : {&L.wq, &L.wk, &L.wv, &L.wo, &L.w1, &L.w2, &L.w3})
+        round(*w);
     }
     auto q = quantize(*f);
     ASSERT_TRUE(q.ok());

@@ -24,7 +24,8 @@ inline constexpr int64_t kI8Max = 127;
 /// floor((x + 2^(n-1)) / 2^n) for 0 <= n <= 62; n == 0 returns x.
 constexpr int64_t rshift_round(int64_t x, int n) {
   VINFER_ASSERT(n >= 0 && n <= 62);
-  if (n == 0) return x;
+  if (n == 0)
+    return x;
   // x + 2^(n-1) may overflow only for |x| near 2^63, which the formats exclude.
   return (x + (int64_t{1} << (n - 1))) >> n;  // arithmetic shift == floor
 }
@@ -32,7 +33,8 @@ constexpr int64_t rshift_round(int64_t x, int n) {
 /// 128-bit twin of rshift_round for 0 <= n <= 125.
 constexpr i128 rshift_round(i128 x, int n) {
   VINFER_ASSERT(n >= 0 && n <= 125);
-  if (n == 0) return x;
+  if (n == 0)
+    return x;
   return (x + (i128{1} << (n - 1))) >> n;
 }
 
@@ -40,7 +42,8 @@ constexpr i128 rshift_round(i128 x, int n) {
 constexpr i128 floor_div(i128 x, i128 d) {
   VINFER_ASSERT(d > 0);
   i128 q = x / d;
-  if ((x % d) != 0 && x < 0) --q;
+  if ((x % d) != 0 && x < 0)
+    --q;
   return q;
 }
 
@@ -58,12 +61,16 @@ constexpr int64_t saturate(i128 x, int64_t lo, int64_t hi) {
 }
 
 /// Saturate to the symmetric int8 range [-127, 127].
-constexpr int8_t sat_i8(int64_t x) { return static_cast<int8_t>(saturate(x, -kI8Max, kI8Max)); }
+constexpr int8_t sat_i8(int64_t x) {
+  return static_cast<int8_t>(saturate(x, -kI8Max, kI8Max));
+}
 /// Saturate to the activation range [-kActMax, kActMax].
 constexpr int32_t sat_act(int64_t x) {
   return static_cast<int32_t>(saturate(x, -kActMax, kActMax));
 }
-constexpr int32_t sat_act(i128 x) { return static_cast<int32_t>(saturate(x, -kActMax, kActMax)); }
+constexpr int32_t sat_act(i128 x) {
+  return static_cast<int32_t>(saturate(x, -kActMax, kActMax));
+}
 
 /// A static multiplier: value = mant * 2^-shift. mant is 0 or in [2^30, 2^31);
 /// shift in [0, kDyadicMaxShift]. Stored per weight row in the canonical model.

@@ -23,8 +23,7 @@ int32_t temp_scale_elem(int32_t logit_q12, uint32_t temperature_q16);
 /// top_p_q16 in [1, 2^16]; 2^16 keeps everything (tau = min e).
 int64_t topp_threshold(const int32_t* e, size_t n, int64_t sum, uint32_t top_p_q16);
 /// Checks a claimed threshold in O(n) (what a referee does instead of sorting).
-bool topp_threshold_valid(const int32_t* e, size_t n, int64_t sum, uint32_t top_p_q16,
-                          int64_t tau);
+bool topp_threshold_valid(const int32_t* e, size_t n, int64_t sum, uint32_t top_p_q16, int64_t tau);
 /// The draw: K = Σ_{e_i >= tau} e_i, target = floor(draw * K / 2^64); returns the smallest
 /// i with e_i >= tau whose running kept sum (in index order) exceeds target.
 uint32_t sample_index(const int32_t* e, size_t n, int64_t tau, uint64_t draw);

@@ -53,7 +53,8 @@ class Engine {
   Engine& operator=(const Engine&) = delete;
 
   /// Runs `job`. The job's model_root is not checked here (the caller binds it).
-  Result<RunResult> run(const model::Job& job, StepSink* sink = nullptr,
+  Result<RunResult> run(const model::Job& job,
+                        StepSink* sink = nullptr,
                         const TokenCallback& on_token = {});
 
   /// Teacher-forced scoring for evaluation (not a job, no trace): runs `tokens` one

@@ -20,8 +20,10 @@ namespace vinfer::engine {
 using OutputOf = std::function<std::span<const uint8_t>(uint64_t step)>;
 
 /// The output bytes step k must have, given its operands' outputs.
-Result<std::vector<uint8_t>> recompute_step(const model::CanonicalModel& m, const model::Job& job,
-                                            const model::Schedule& sched, uint64_t k,
+Result<std::vector<uint8_t>> recompute_step(const model::CanonicalModel& m,
+                                            const model::Job& job,
+                                            const model::Schedule& sched,
+                                            uint64_t k,
                                             const OutputOf& output_of);
 
 }  // namespace vinfer::engine

@@ -19,8 +19,8 @@ namespace vinfer::model {
 /// (docs/arithmetic.md §Matmul); for the embedding it includes 2^12 (output in Q12).
 struct QMatrix {
   uint32_t rows = 0, cols = 0;
-  std::vector<int8_t> w;               // (rows, cols), every value in [-127, 127]
-  std::vector<arith::Dyadic> scale;    // (rows)
+  std::vector<int8_t> w;             // (rows, cols), every value in [-127, 127]
+  std::vector<arith::Dyadic> scale;  // (rows)
   const int8_t* row(uint32_t r) const { return w.data() + static_cast<size_t>(r) * cols; }
 };
 

@@ -16,9 +16,9 @@ struct LlamaConfig {
   uint32_t n_heads = 0;     ///< llama.attention.head_count
   uint32_t n_kv_heads = 0;  ///< llama.attention.head_count_kv (grouped-query attention)
   uint32_t vocab_size = 0;
-  uint32_t seq_len = 0;           ///< llama.context_length
-  float rope_theta = 10000.0f;    ///< llama.rope.freq_base
-  float norm_eps = 1e-5f;         ///< llama.attention.layer_norm_rms_epsilon
+  uint32_t seq_len = 0;         ///< llama.context_length
+  float rope_theta = 10000.0f;  ///< llama.rope.freq_base
+  float norm_eps = 1e-5f;       ///< llama.attention.layer_norm_rms_epsilon
 
   uint32_t head_dim() const { return n_heads ? dim / n_heads : 0; }
   uint32_t kv_dim() const { return head_dim() * n_kv_heads; }

@@ -20,15 +20,53 @@ namespace vinfer::model {
 
 /// Weight tensors a step may read.
 enum class Weight : uint8_t {
-  none, tok_embd, attn_norm, wq, wk, wv, wo, ffn_norm, w1, w2, w3, out_norm, wcls
+  none,
+  tok_embd,
+  attn_norm,
+  wq,
+  wk,
+  wv,
+  wo,
+  ffn_norm,
+  w1,
+  w2,
+  w3,
+  out_norm,
+  wcls
 };
 const char* weight_name(Weight w);
 
 /// The steps of one transformer block at one position, in order.
 enum class LayerStep : uint8_t {
-  attn_sumsq, attn_norm, attn_absmax, attn_quant, q, k, v, q_rope, k_rope,
-  scores, smax_max, smax_exp, smax_sum, smax_norm, av, av_absmax, av_quant, wo, attn_add,
-  ffn_sumsq, ffn_norm, ffn_absmax, ffn_quant, w1, w3, silu, down_absmax, down_quant, w2,
+  attn_sumsq,
+  attn_norm,
+  attn_absmax,
+  attn_quant,
+  q,
+  k,
+  v,
+  q_rope,
+  k_rope,
+  scores,
+  smax_max,
+  smax_exp,
+  smax_sum,
+  smax_norm,
+  av,
+  av_absmax,
+  av_quant,
+  wo,
+  attn_add,
+  ffn_sumsq,
+  ffn_norm,
+  ffn_absmax,
+  ffn_quant,
+  w1,
+  w3,
+  silu,
+  down_absmax,
+  down_quant,
+  w2,
   ffn_add,
   count_
 };
@@ -36,9 +74,18 @@ inline constexpr uint32_t kLayerSteps = static_cast<uint32_t>(LayerStep::count_)
 
 /// The head and sampler steps at a sampling position, in order.
 enum class HeadStep : uint8_t {
-  sumsq, norm, absmax, quant, logits,
-  argmax,                                          // temperature 0
-  temp = argmax, max, exp, sum, topp, sample,      // temperature > 0
+  sumsq,
+  norm,
+  absmax,
+  quant,
+  logits,
+  argmax,  // temperature 0
+  temp = argmax,
+  max,
+  exp,
+  sum,
+  topp,
+  sample,  // temperature > 0
 };
 inline constexpr uint32_t kHeadStepsGreedy = 6;
 inline constexpr uint32_t kHeadStepsSampled = 11;
@@ -52,11 +99,11 @@ struct Operand {
 /// One step: everything needed to recompute any element of its output.
 struct Step {
   Op op = Op::embed;
-  uint32_t rows = 0, cols = 0;   ///< output shape
-  uint32_t pos = 0;              ///< position being processed
-  uint32_t layer = kNoLayer;     ///< transformer block, or kNoLayer
+  uint32_t rows = 0, cols = 0;  ///< output shape
+  uint32_t pos = 0;             ///< position being processed
+  uint32_t layer = kNoLayer;    ///< transformer block, or kNoLayer
   Weight weight = Weight::none;
-  Operand a, b, c;               ///< direct operands, in the op's documented order
+  Operand a, b, c;  ///< direct operands, in the op's documented order
   /// For scores / attn_av: the cached K (or V) rows come from steps (p', layer, kv_step)
   /// for p' in [0, kv_count); for output: the sampler steps of the sampling positions.
   LayerStep kv_step = LayerStep::count_;
@@ -70,8 +117,8 @@ class Schedule {
   /// Validates the job against the config; errors name the field.
   static Result<Schedule> create(const LlamaConfig& cfg, const Job& job);
 
-  uint64_t size() const { return size_; }          ///< number of steps
-  Step at(uint64_t k) const;                        ///< step k (VINFER_ASSERT k < size())
+  uint64_t size() const { return size_; }  ///< number of steps
+  Step at(uint64_t k) const;               ///< step k (VINFER_ASSERT k < size())
   uint32_t positions() const { return positions_; }
   uint32_t n_prompt() const { return n_prompt_; }
   bool greedy() const { return greedy_; }

@@ -13,7 +13,14 @@
 namespace vinfer::model {
 
 /// GGUF token types (tokenizer.ggml.token_type).
-enum class TokenType : int32_t { normal = 1, unknown = 2, control = 3, user = 4, unused = 5, byte = 6 };
+enum class TokenType : int32_t {
+  normal = 1,
+  unknown = 2,
+  control = 3,
+  user = 4,
+  unused = 5,
+  byte = 6
+};
 
 /// Vocabulary plus scores; encode() is the greedy merge-by-score algorithm.
 class Tokenizer {
@@ -21,8 +28,11 @@ class Tokenizer {
   /// Builds from GGUF-style arrays; a byte token's text is "<0xXX>". Fails on duplicate
   /// byte strings, NaN scores or mismatched array sizes. A byte with no byte token
   /// encodes as unk.
-  static Result<Tokenizer> create(std::vector<std::string> tokens, std::vector<float> scores,
-                                  std::vector<int32_t> types, uint32_t bos, uint32_t eos,
+  static Result<Tokenizer> create(std::vector<std::string> tokens,
+                                  std::vector<float> scores,
+                                  std::vector<int32_t> types,
+                                  uint32_t bos,
+                                  uint32_t eos,
                                   uint32_t unk);
 
   /// Text -> ids: BOS, then the text split after every '\n', each piece merged greedily.
@@ -44,7 +54,7 @@ class Tokenizer {
   std::vector<std::string> tokens_;  // GGUF text form
   std::vector<float> scores_;
   std::vector<int32_t> types_;
-  std::vector<std::string> bytes_;  // decoded byte string of each id
+  std::vector<std::string> bytes_;                       // decoded byte string of each id
   std::unordered_map<std::string, uint32_t> mergeable_;  // byte string -> id (normal tokens)
   uint32_t byte_id_[256] = {};
   uint32_t bos_ = 1, eos_ = 2, unk_ = 0;
