@@ -47,22 +47,18 @@ int run_one(const RunOptions& o,
             engine::Engine& eng,
             unsigned threads,
             const std::string& prompt,
+            uint32_t temperature_q16,
+            uint32_t top_p_q16,
             bool json_lines) {
   const auto& m = loaded.model;
   const std::filesystem::path& path = loaded.path;
-  auto temp = arith::parse_decimal_q16(o.temperature);
-  if (!temp.ok())
-    return report(fail(Errc::invalid_argument, "--temperature: " + temp.error().message));
-  auto top_p = arith::parse_decimal_q16(o.top_p);
-  if (!top_p.ok())
-    return report(fail(Errc::invalid_argument, "--top-p: " + top_p.error().message));
 
   model::Job job;
   job.model_root = loaded.commitment.root;
   job.tokens = m.tokenizer.encode(prompt);
   job.max_tokens = o.tokens;
-  job.temperature_q16 = *temp;
-  job.top_p_q16 = *top_p;
+  job.temperature_q16 = temperature_q16;
+  job.top_p_q16 = top_p_q16;
   job.seed = o.seed;
 
   engine::TraceRecorder recorder;
@@ -102,7 +98,7 @@ int run_one(const RunOptions& o,
       j["trace_steps"] = recorder.size();
     }
     if (json_lines) {
-      std::cout << j.dump() << "\n";
+      std::cout << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     } else {
       print_json(j);
     }
@@ -122,6 +118,13 @@ int run_one(const RunOptions& o,
 }
 
 int run(const RunOptions& o) {
+  // Options first: a typo is reported before any model is loaded.
+  auto temp = arith::parse_decimal_q16(o.temperature);
+  if (!temp.ok())
+    return report(fail(Errc::invalid_argument, "--temperature: " + temp.error().message));
+  auto top_p = arith::parse_decimal_q16(o.top_p);
+  if (!top_p.ok())
+    return report(fail(Errc::invalid_argument, "--top-p: " + top_p.error().message));
   const std::filesystem::path path =
       o.model.empty() ? default_model_path() : std::filesystem::path(o.model);
   auto loaded = load_model(path);
@@ -131,12 +134,12 @@ int run(const RunOptions& o) {
       o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
   engine::Engine eng(loaded->model, threads);
   if (o.prompts_file.empty())
-    return run_one(o, *loaded, eng, threads, o.prompt, false);
+    return run_one(o, *loaded, eng, threads, o.prompt, *temp, *top_p, false);
   auto prompts = read_prompts(o.prompts_file);
   if (!prompts.ok())
     return report(prompts.error());
   for (const auto& p : *prompts) {
-    if (int rc = run_one(o, *loaded, eng, threads, p, true); rc != 0)
+    if (int rc = run_one(o, *loaded, eng, threads, p, *temp, *top_p, true); rc != 0)
       return rc;
   }
   return 0;

@@ -98,9 +98,14 @@ struct Engine::State {
   }
   // out = requant(W . xq); one step.
   void matmul(const model::QMatrix& W, int64_t mx, int32_t* out) {
-    tensor::gemv_s8s8_s32(W.w.data(), W.rows, W.cols, xq.data(), acc.data(), pool);
-    for (uint32_t j = 0; j < W.rows; ++j)
-      out[j] = matmul_requant(acc[j], mx, W.scale[j]);
+    // Each thread computes and rescales its own rows: a row's integers do not depend
+    // on which thread computes it, so the split cannot change a bit.
+    pool->parallel_for(W.rows, [&](size_t r0, size_t r1) {
+      tensor::gemv_s8s8_s32(W.row(static_cast<uint32_t>(r0)), r1 - r0, W.cols, xq.data(),
+                            acc.data() + r0, nullptr);
+      for (size_t j = r0; j < r1; ++j)
+        out[j] = matmul_requant(acc[j], mx, W.scale[j]);
+    });
     emit(Op::matmul, 1, W.rows, out);
   }
   void rope_rows(int32_t* x, uint32_t heads, uint32_t pos) {

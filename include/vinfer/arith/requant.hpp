@@ -49,6 +49,13 @@ constexpr i128 floor_div(i128 x, i128 d) {
 
 /// round(a / b), half toward +inf, for b > 0: floor((2a + b) / (2b)).
 constexpr int64_t div_round(int64_t a, int64_t b) {
+  VINFER_ASSERT(b > 0);
+  constexpr int64_t kSmall = int64_t{1} << 61;
+  if (a > -kSmall && a < kSmall && b < kSmall) {  // same value, 64-bit arithmetic
+    const int64_t n = 2 * a + b, d = 2 * b;
+    const int64_t q = n / d;
+    return (n % d != 0 && n < 0) ? q - 1 : q;
+  }
   return static_cast<int64_t>(floor_div(2 * i128{a} + b, 2 * i128{b}));
 }
 
