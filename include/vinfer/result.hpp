@@ -91,11 +91,13 @@ inline Status ok_status() {
 #define VINFER_TRY_CAT2(a, b) a##b
 #define VINFER_TRY_CAT(a, b) VINFER_TRY_CAT2(a, b)
 #define VINFER_TRY(decl, expr) VINFER_TRY_IMPL(VINFER_TRY_CAT(vinfer_try_, __LINE__), decl, expr)
+// NOLINTBEGIN(bugprone-macro-parentheses): `decl` is a declaration, `tmp` a name.
 #define VINFER_TRY_IMPL(tmp, decl, expr) \
   auto tmp = (expr);                     \
   if (!tmp.ok())                         \
     return tmp.error();                  \
   decl = std::move(tmp).value()
+// NOLINTEND(bugprone-macro-parentheses)
 /// Propagates an error from a Status: `VINFER_CHECK(write(...));`
 #define VINFER_CHECK(expr)        \
   do {                            \

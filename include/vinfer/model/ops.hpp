@@ -17,7 +17,7 @@ enum class Op : uint8_t {
 
 /// Number of operators.
 inline constexpr size_t kOpCount = 0
-#define VINFER_OP(name, dtype, doc) +1
+#define VINFER_OP(name, dtype, doc) +1  // NOLINT(bugprone-macro-parentheses)
 #include "vinfer/model/ops.def"
     ;
 
