@@ -103,7 +103,7 @@ int run_one(const RunOptions& o,
       print_json(j);
     }
   } else {
-    std::cout << "\n\n";
+    std::cout << "\n" << std::endl;
     std::fprintf(stderr, "model_root  %s\njob_id      %s\noutput_hash %s\n",
                  commit::to_hex(job.model_root).c_str(), commit::to_hex(job.id()).c_str(),
                  commit::to_hex(r->output_hash).c_str());
