@@ -1,6 +1,5 @@
 // `vinfer bench`: decode speed of the int8 engine and the fp32 engine on one model, side
 // by side, and how close the int8 engine comes to the machine's memory read bandwidth.
-#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
@@ -9,6 +8,7 @@
 #include <thread>
 
 #include "common.hpp"
+#include "progress.hpp"
 #include "vinfer/engine/engine.hpp"
 #include "vinfer/engine/fp32_engine.hpp"
 #include "vinfer/model/load.hpp"
@@ -27,32 +27,6 @@ struct BenchOptions {
   uint32_t tokens = 32;
   unsigned reps = 3;
   bool json = false;
-};
-
-// A `\r`-updated status line on stderr, only when stderr is a terminal.
-class Progress {
- public:
-  Progress() : tty_(isatty(STDERR_FILENO) != 0) {}
-  ~Progress() { done(); }
-  template <class... A>
-  void update(const char* fmt, A... args) {
-    if (!tty_) {
-      return;
-    }
-    std::fputs("\r\033[K", stderr);
-    std::fprintf(stderr, fmt, args...);
-    std::fflush(stderr);
-    shown_ = true;
-  }
-  void done() {
-    if (shown_) {
-      std::fputc('\n', stderr);
-    }
-    shown_ = false;
-  }
-
- private:
-  bool tty_, shown_ = false;
 };
 
 /// "2000000", "100M", "1.5G", "250k" -> a parameter count (k/M/G = 1e3/1e6/1e9).

@@ -1,6 +1,5 @@
 // `vinfer eval`: how far the canonical int8 engine is from the fp32 engine on held-out
 // text: top-1 agreement of their next-token predictions and both perplexities.
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -11,6 +10,7 @@
 #include <thread>
 
 #include "common.hpp"
+#include "progress.hpp"
 #include "vinfer/commit/keccak.hpp"
 #include "vinfer/engine/engine.hpp"
 #include "vinfer/engine/fp32_engine.hpp"
@@ -61,32 +61,6 @@ Result<std::string> read_text(const std::filesystem::path& path) {
   }
   return s.str();
 }
-
-// A `\r`-updated status line on stderr, only when stderr is a terminal.
-class Progress {
- public:
-  Progress() : tty_(isatty(STDERR_FILENO) != 0) {}
-  ~Progress() { done(); }
-  template <class... A>
-  void update(const char* fmt, A... args) {
-    if (!tty_) {
-      return;
-    }
-    std::fputs("\r\033[K", stderr);
-    std::fprintf(stderr, fmt, args...);
-    std::fflush(stderr);
-    shown_ = true;
-  }
-  void done() {
-    if (shown_) {
-      std::fputc('\n', stderr);
-    }
-    shown_ = false;
-  }
-
- private:
-  bool tty_, shown_ = false;
-};
 
 int eval(const EvalOptions& o) {
   using clock = std::chrono::steady_clock;
