@@ -79,7 +79,7 @@ for b in simd-O2 simd-O0 scalar-O2 scalar-O0; do
     done
   done
 done
-echo "configurations compared: $configs; jobs per configuration: $(wc -l < "$work/prompts.txt") x 2 temperatures"
+echo "runs compared: $configs (build x ISA x threads x temperature), $(wc -l < "$work/prompts.txt") jobs each"
 if [[ $fail -ne 0 ]]; then
   echo "RESULT: bit-exactness FAILED"
   exit 1
