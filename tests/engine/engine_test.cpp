@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "engine/fixtures.hpp"
 #include "vinfer/arith/formats.hpp"
 #include "vinfer/commit/tensor_root.hpp"
 #include "vinfer/engine/replay.hpp"
@@ -12,30 +13,14 @@
 namespace vinfer::engine {
 namespace {
 
+constexpr auto job = testing::test_job;
+
+using testing::small_config;
+
 model::CanonicalModel small_model(uint64_t seed = 11) {
-  model::LlamaConfig c;
-  c.dim = 64;
-  c.hidden_dim = 160;
-  c.n_layers = 2;
-  c.n_heads = 4;
-  c.n_kv_heads = 2;
-  c.vocab_size = 300;
-  c.seq_len = 48;
-  auto q = model::quantize(model::synthetic_model(c, seed));
+  auto q = model::quantize(model::synthetic_model(small_config(), seed));
   EXPECT_TRUE(q.ok()) << q.error().to_string();
   return std::move(q).value();
-}
-
-model::Job job(bool sampled) {
-  model::Job j;
-  j.tokens = {1, 40, 41, 42, 260};
-  j.max_tokens = 12;
-  if (sampled) {
-    j.temperature_q16 = arith::parse_decimal_q16("0.8").value();
-    j.top_p_q16 = arith::parse_decimal_q16("0.9").value();
-    j.seed = 1234;
-  }
-  return j;
 }
 
 struct Outcome {

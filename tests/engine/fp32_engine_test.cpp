@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "engine/fixtures.hpp"
 #include "vinfer/arith/formats.hpp"
 #include "vinfer/engine/engine.hpp"
 #include "vinfer/model/canonical.hpp"
@@ -14,17 +15,8 @@
 namespace vinfer::engine {
 namespace {
 
-model::LlamaConfig small_config() {
-  model::LlamaConfig c;
-  c.dim = 64;
-  c.hidden_dim = 160;
-  c.n_layers = 2;
-  c.n_heads = 4;
-  c.n_kv_heads = 2;
-  c.vocab_size = 300;
-  c.seq_len = 48;
-  return c;
-}
+using testing::small_config;
+constexpr auto job = testing::test_job;
 
 // Wide heads and a long context, so the attention is split across threads too.
 model::LlamaConfig wide_config() {
@@ -190,18 +182,6 @@ TEST_P(Fp32EngineVsReference, LogitsMatchADoubleForwardPass) {
 INSTANTIATE_TEST_SUITE_P(Shapes,
                          Fp32EngineVsReference,
                          ::testing::Values(small_config(), wide_config()));
-
-model::Job job(bool sampled) {
-  model::Job j;
-  j.tokens = {1, 40, 41, 42, 260};
-  j.max_tokens = 12;
-  if (sampled) {
-    j.temperature_q16 = arith::parse_decimal_q16("0.8").value();
-    j.top_p_q16 = arith::parse_decimal_q16("0.9").value();
-    j.seed = 1234;
-  }
-  return j;
-}
 
 TEST(Fp32Engine, GeneratesExactlyMaxTokens) {
   const auto m = model::synthetic_model(small_config(), 11);
