@@ -33,11 +33,16 @@
 namespace vinfer::tensor::detail {
 
 /// out[i] = sum_k w[i*K + k] * x[k] for i in [0, R): R rows share each load of x.
+/// When `next` is given (R rows of K bytes, like w), its lines are prefetched while
+/// w is read: a block of short rows is several interleaved streams that the hardware
+/// prefetcher ramps up on too late, so a GEMV asks for its next block itself. A
+/// prefetch only moves data into the cache; it cannot change a result.
 template <int R>
 VINFER_TARGET_AVX512 inline void dot_rows_s8_avx512(const std::int8_t* w,
                                                     std::size_t K,
                                                     const std::int8_t* x,
-                                                    std::int32_t* out) {
+                                                    std::int32_t* out,
+                                                    const std::int8_t* next = nullptr) {
   __m512i acc[R];
   for (int i = 0; i < R; ++i) {
     acc[i] = _mm512_setzero_si512();
@@ -48,6 +53,11 @@ VINFER_TARGET_AVX512 inline void dot_rows_s8_avx512(const std::int8_t* w,
     const __m512i xv = _mm512_loadu_si512(x + k);
     const __mmask64 neg = _mm512_movepi8_mask(xv);
     const __m512i xa = _mm512_abs_epi8(xv);
+    if (next != nullptr) {
+      for (int i = 0; i < R; ++i) {
+        _mm_prefetch(reinterpret_cast<const char*>(next + i * K + k), _MM_HINT_T0);
+      }
+    }
     for (int i = 0; i < R; ++i) {
       const __m512i wv = _mm512_loadu_si512(w + i * K + k);
       acc[i] = _mm512_dpbusd_epi32(acc[i], xa, _mm512_mask_sub_epi8(wv, neg, zero, wv));
