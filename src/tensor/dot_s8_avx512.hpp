@@ -33,9 +33,10 @@
 namespace vinfer::tensor::detail {
 
 /// out[i] = sum_k w[i*K + k] * x[k] for i in [0, R): R rows share each load of x.
-/// When `next` is given (R rows of K bytes, like w), its lines are prefetched while
-/// w is read: a block of short rows is several interleaved streams that the hardware
-/// prefetcher ramps up on too late, so a GEMV asks for its next block itself. A
+/// When `next` is given (R rows of K bytes, like w: a later block of the same GEMV),
+/// its lines are prefetched while w is read: a block of short rows is several
+/// interleaved streams that the hardware prefetcher ramps up on too late, so the
+/// GEMV asks for the rows it will need a few blocks on itself. A
 /// prefetch only moves data into the cache; it cannot change a result.
 template <int R>
 VINFER_TARGET_AVX512 inline void dot_rows_s8_avx512(const std::int8_t* w,
