@@ -30,6 +30,16 @@ std::vector<Ext> eq_table(std::span<const Ext> r) {
   return t;
 }
 
+Ext eq_eval(std::span<const Ext> a, std::span<const Ext> b) {
+  VINFER_ASSERT(a.size() == b.size());
+  Ext e = Ext::one();
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const Ext ab = a[i] * b[i];
+    e *= ab + ab + Ext::one() - a[i] - b[i];  // a b + (1 - a)(1 - b)
+  }
+  return e;
+}
+
 void fold_first(std::vector<Ext>& table, Ext r) {
   VINFER_ASSERT(table.size() >= 2 && table.size() % 2 == 0);
   const std::size_t half = table.size() / 2;

@@ -22,6 +22,9 @@ unsigned log2_ceil(std::size_t n);
 /// eq(r, x) = prod_i (r_i x_i + (1 - r_i)(1 - x_i)) for every x in {0,1}^n, n = r.size().
 std::vector<Ext> eq_table(std::span<const Ext> r);
 
+/// eq(a, b) = prod_i (a_i b_i + (1 - a_i)(1 - b_i)) in O(n); a and b have equal length.
+Ext eq_eval(std::span<const Ext> a, std::span<const Ext> b);
+
 /// Binds variable 0 of the table to r: size halves.
 void fold_first(std::vector<Ext>& table, Ext r);
 
