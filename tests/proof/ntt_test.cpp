@@ -1,0 +1,135 @@
+#include "vinfer/proof/ntt.hpp"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+namespace vinfer::proof {
+namespace {
+
+std::vector<Fp> random_fp(std::mt19937_64& rng, std::size_t n) {
+  std::vector<Fp> v(n);
+  for (Fp& x : v) {
+    x = Fp::from_u64(rng());
+  }
+  return v;
+}
+
+TEST(Ntt, SevenGeneratesTheMultiplicativeGroup) {
+  const Fp g = Fp::from_u64(kMultiplicativeGenerator);
+  // p - 1 = 2^32 * 3 * 5 * 17 * 257 * 65537.
+  const std::uint64_t primes[] = {2, 3, 5, 17, 257, 65537};
+  std::uint64_t rest = Fp::kModulus - 1;
+  for (std::uint64_t q : primes) {
+    EXPECT_NE(g.pow((Fp::kModulus - 1) / q), Fp::one()) << "q = " << q;
+    while (rest % q == 0) {
+      rest /= q;
+    }
+  }
+  EXPECT_EQ(rest, 1u);  // the list is the whole factorisation
+}
+
+TEST(Ntt, RootsHaveExactlyTheirOrder) {
+  for (unsigned k = 0; k <= kTwoAdicity; ++k) {
+    const Fp w = root_of_unity(k);
+    Fp x = w;
+    for (unsigned i = 0; i < k; ++i) {
+      if (i + 1 == k) {
+        EXPECT_EQ(x, -Fp::one()) << "k = " << k;  // w^(2^(k-1)) = -1: order is not smaller
+      }
+      x *= x;
+    }
+    EXPECT_EQ(x, Fp::one()) << "k = " << k;
+  }
+  // Each root is the square of the next.
+  for (unsigned k = 1; k <= kTwoAdicity; ++k) {
+    EXPECT_EQ(root_of_unity(k) * root_of_unity(k), root_of_unity(k - 1));
+  }
+}
+
+TEST(Ntt, ForwardAndInverseEqualTheReferenceExactly) {
+  std::mt19937_64 rng(11);
+  for (unsigned k = 0; k <= 10; ++k) {
+    const std::vector<Fp> a = random_fp(rng, std::size_t{1} << k);
+    const NttPlan plan(k);
+    std::vector<Fp> f = a;
+    plan.forward(f);
+    EXPECT_EQ(f, ntt_forward_ref(a)) << "k = " << k;
+    std::vector<Fp> g = a;
+    plan.inverse(g);
+    EXPECT_EQ(g, ntt_inverse_ref(a)) << "k = " << k;
+    plan.inverse(f);
+    EXPECT_EQ(f, a) << "k = " << k;
+  }
+}
+
+TEST(Ntt, ForwardEvaluatesThePolynomialAtPowersOfTheRoot) {
+  std::mt19937_64 rng(12);
+  const unsigned k = 6;
+  const std::vector<Fp> a = random_fp(rng, 1 << k);
+  std::vector<Fp> f = a;
+  NttPlan(k).forward(f);
+  const Fp w = root_of_unity(k);
+  for (std::size_t j = 0; j < f.size(); ++j) {
+    const Fp x = w.pow(j);
+    Fp acc = Fp::zero();  // Horner
+    for (std::size_t i = a.size(); i-- > 0;) {
+      acc = acc * x + a[i];
+    }
+    EXPECT_EQ(f[j], acc) << "j = " << j;
+  }
+}
+
+TEST(Ntt, ExtensionTransformIsCoefficientWise) {
+  std::mt19937_64 rng(13);
+  const unsigned k = 9;
+  const std::vector<Fp> lo = random_fp(rng, 1 << k);
+  const std::vector<Fp> hi = random_fp(rng, 1 << k);
+  std::vector<Ext> e(lo.size());
+  for (std::size_t i = 0; i < e.size(); ++i) {
+    e[i] = Ext(lo[i], hi[i]);
+  }
+  const NttPlan plan(k);
+  plan.forward(e);
+  const auto flo = ntt_forward_ref(lo);
+  const auto fhi = ntt_forward_ref(hi);
+  for (std::size_t i = 0; i < e.size(); ++i) {
+    ASSERT_EQ(e[i], Ext(flo[i], fhi[i])) << i;
+  }
+  plan.inverse(e);
+  for (std::size_t i = 0; i < e.size(); ++i) {
+    ASSERT_EQ(e[i], Ext(lo[i], hi[i])) << i;
+  }
+}
+
+TEST(Ntt, LargeRoundTripAndLinearity) {
+  std::mt19937_64 rng(14);
+  const unsigned k = 16;
+  const NttPlan plan(k);
+  const std::vector<Fp> a = random_fp(rng, 1 << k);
+  const std::vector<Fp> b = random_fp(rng, 1 << k);
+  const Fp c = Fp::from_u64(rng());
+  std::vector<Fp> fa = a;
+  std::vector<Fp> fb = b;
+  std::vector<Fp> fab(a.size());
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    fab[i] = a[i] + c * b[i];
+  }
+  plan.forward(fa);
+  plan.forward(fb);
+  plan.forward(fab);
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    ASSERT_EQ(fab[i], fa[i] + c * fb[i]) << i;
+  }
+  // The constant term is the sum of all evaluations over n: A[0] = sum a.
+  Fp sum = Fp::zero();
+  for (Fp x : a) {
+    sum += x;
+  }
+  EXPECT_EQ(fa[0], sum);
+  plan.inverse(fa);
+  EXPECT_EQ(fa, a);
+}
+
+}  // namespace
+}  // namespace vinfer::proof
