@@ -1,0 +1,128 @@
+// The proof statement of a graph model (an ONNX MLP): which vectors the prover commits to,
+// which identities hold on every row, which values lie in the 16-bit range table, and
+// which vectors are products of a weight matrix. Built from the canonical graph's
+// architecture and public constants only (never from weights or a proof), so the prover
+// and the verifier build the same circuit; the argument itself is in graph_proof.hpp and
+// the rules per operator in docs/proofs.md §Graph circuit.
+//
+// Layout. A domain is one tensor shape over the batch: elems per sample (padded to 2^ev)
+// times batch (padded to 2^bv); element e of sample b sits at index e + 2^ev * b, so a
+// point is (element coordinates, batch coordinates). Every column lives in one domain.
+// Padding rows and elements hold zero in every witness column, and constants are zero
+// there too (a constant is a per-element vector times "b < batch"), so every identity
+// holds on padding as well.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "vinfer/model/graph.hpp"
+#include "vinfer/proof/claims.hpp"
+#include "vinfer/proof/field.hpp"
+#include "vinfer/proof/matmul.hpp"
+#include "vinfer/result.hpp"
+
+namespace vinfer::proof {
+
+/// The range table every lookup goes into: [0, 2^16).
+inline constexpr unsigned kRangeBits = 16;
+
+struct Domain {
+  std::uint32_t elems = 0, batch = 0;
+  unsigned evars = 0, bvars = 0;
+  unsigned vars() const { return evars + bvars; }
+};
+
+enum class ColKind : std::uint8_t {
+  witness,   ///< committed by the prover
+  constant,  ///< per_elem[e] on rows b < batch, zero elsewhere (both sides compute it)
+  input,     ///< the graph input (public)
+  output,    ///< the graph output (public)
+};
+
+/// How the prover computes a witness column that is not a node's value.
+enum class Derive : std::uint8_t {
+  none,    ///< filled by its node (graph_prove.cpp)
+  limb,    ///< 16-bit limb `index` of column `src` (src >= 0 on every row)
+  scaled,  ///< per_elem-of-constant `index` times column `src`
+};
+
+struct Column {
+  std::string name;
+  std::uint32_t domain = 0;
+  ColKind kind = ColKind::witness;
+  std::vector<std::int64_t> per_elem;  ///< constant: one value per element (elems entries)
+  std::uint32_t slot = 0;              ///< witness: slot in Circuit::witness_layout
+  Derive derive = Derive::none;
+  std::uint32_t src = 0, index = 0;
+};
+
+/// coef * product of columns (all in the constraint's domain).
+struct Term {
+  std::int64_t coef = 1;
+  std::vector<std::uint32_t> cols;
+};
+
+/// sum of terms == 0 on every row of `domain`.
+struct Constraint {
+  std::string what;
+  std::uint32_t domain = 0;
+  std::vector<Term> terms;
+};
+
+/// sum coef * col lies in [0, 2^16) on every row of `domain`.
+struct Lookup {
+  std::string what;
+  std::uint32_t domain = 0;
+  std::vector<std::pair<std::uint32_t, std::int64_t>> lin;
+};
+
+/// out = X W^T + bias (bias on rows b < batch): a gemm node.
+struct GemmStep {
+  std::string node;
+  MatmulShape shape;        ///< batch, rows = out_ch, cols = k
+  std::uint32_t x_col = 0;  ///< the input column (input or witness), shape.cols elems
+  std::uint32_t out_col = 0;
+  std::uint32_t w_slot = 0, b_slot = 0;  ///< slots of Circuit::weight_layout
+  std::uint32_t node_index = 0;
+};
+
+/// The columns a node's values fill (graph_prove.cpp): gemm {acc}; requant and rescale
+/// {x, y, rem, pos, neg}; relu {x, out, neg}.
+struct NodeCols {
+  std::uint32_t node = 0;
+  std::vector<std::uint32_t> cols;
+};
+
+struct Circuit {
+  std::uint32_t batch = 0;
+  std::vector<NodeCols> nodes;
+  std::vector<Domain> domains;
+  std::vector<Column> cols;
+  std::vector<Constraint> constraints;
+  std::vector<Lookup> lookups;
+  std::vector<GemmStep> gemms;
+  SlotLayout witness_layout;  ///< every witness column, then the multiplicities
+  std::uint32_t mult_slot = 0;
+  SlotLayout lookup_layout;   ///< one slot per lookup (its domain's size)
+  SlotLayout weight_layout;   ///< per gemm: W (rows x cols, padded) and bias
+  std::uint32_t input_col = 0, output_col = 0;
+  std::uint32_t mask_base = 0;  ///< constants "1" per domain: mask_base + domain
+};
+
+/// Builds the circuit of `g` at `batch`, or fails naming the first node whose operator the
+/// prover does not handle (model::Op and proof/prover_status.hpp) or whose constants break
+/// a soundness bound.
+Result<Circuit> build_circuit(const model::QGraph& g, std::uint32_t batch);
+
+/// The weight vector the model's polynomial commitment is over (weight_layout's slots).
+std::vector<Fp> pack_weights(const Circuit& c, const model::QGraph& g);
+
+/// f~(point) of a constant column: per_elem~(element coords) * valid~(batch coords).
+Ext constant_eval(const Circuit& c, std::uint32_t col, std::span<const Ext> point);
+
+/// MLE over a domain of row-major [b][e] data (batch x elems entries, zero-padded).
+Ext domain_eval(const Domain& d, std::span<const std::int32_t> data, std::span<const Ext> point);
+
+}  // namespace vinfer::proof

@@ -1,0 +1,367 @@
+// build_circuit(): the per-operator rules of docs/proofs.md §Graph circuit.
+#include "vinfer/proof/circuit.hpp"
+
+#include <algorithm>
+#include <bit>
+
+#include "vinfer/arith/graph_ops.hpp"
+#include "vinfer/assert.hpp"
+#include "vinfer/proof/mle.hpp"
+#include "vinfer/proof/prover_status.hpp"
+
+namespace vinfer::proof {
+namespace {
+
+using model::Op;
+using model::QGraph;
+using model::QNode;
+using i128 = __int128;
+
+constexpr std::int64_t kI8 = arith::kI8Max;
+constexpr std::int64_t kAct = arith::kActMax;
+
+unsigned bitlen(i128 v) {
+  unsigned n = 0;
+  while (v > 0) {
+    ++n;
+    v >>= 1;
+  }
+  return n;
+}
+
+class Builder {
+ public:
+  Builder(const QGraph& g, std::uint32_t batch) : g_(g) { c_.batch = batch; }
+
+  Result<Circuit> build();
+
+ private:
+  std::uint32_t domain(std::uint32_t elems) {
+    Domain d;
+    d.elems = elems;
+    d.batch = c_.batch;
+    d.evars = log2_ceil(elems);
+    d.bvars = log2_ceil(c_.batch);
+    c_.domains.push_back(d);
+    // Every domain gets its mask constant first, so identities can carry constant terms.
+    constant(static_cast<std::uint32_t>(c_.domains.size() - 1), "mask",
+             std::vector<std::int64_t>(elems, 1));
+    masks_.push_back(static_cast<std::uint32_t>(c_.cols.size() - 1));
+    return static_cast<std::uint32_t>(c_.domains.size() - 1);
+  }
+  std::uint32_t add_col(Column col) {
+    c_.cols.push_back(std::move(col));
+    return static_cast<std::uint32_t>(c_.cols.size() - 1);
+  }
+  std::uint32_t witness(std::uint32_t d, std::string name, Derive derive = Derive::none,
+                        std::uint32_t src = 0, std::uint32_t index = 0) {
+    Column col;
+    col.name = std::move(name);
+    col.domain = d;
+    col.kind = ColKind::witness;
+    col.derive = derive;
+    col.src = src;
+    col.index = index;
+    return add_col(std::move(col));
+  }
+  std::uint32_t constant(std::uint32_t d, std::string name, std::vector<std::int64_t> v) {
+    Column col;
+    col.name = std::move(name);
+    col.domain = d;
+    col.kind = ColKind::constant;
+    col.per_elem = std::move(v);
+    return add_col(std::move(col));
+  }
+  std::uint32_t mask(std::uint32_t d) const { return masks_[d]; }
+  void constrain(std::uint32_t d, std::string what, std::vector<Term> terms) {
+    c_.constraints.push_back({std::move(what), d, std::move(terms)});
+  }
+  void lookup(std::uint32_t d, std::string what, std::vector<std::pair<std::uint32_t, std::int64_t>> lin) {
+    c_.lookups.push_back({std::move(what), d, std::move(lin)});
+  }
+
+  // col lies in [0, 2^bits[e]) on element e (bits[e] <= 62): 16-bit limbs when wider than
+  // the table, and a scaled copy of the top limb when the bound is not a multiple of 16.
+  void range(std::uint32_t col, const std::vector<unsigned>& bits, const std::string& what);
+  // 0 <= col < 2^bits[e] for bits[e] <= 16: col in the table, and col * 2^(16 - bits) too.
+  void range16(std::uint32_t col, const std::vector<unsigned>& bits, const std::string& what);
+
+  Status gemm(const QNode& n, std::uint32_t index);
+  Status requant(const QNode& n, std::uint32_t index, bool is_output);
+  Status relu(const QNode& n, std::uint32_t index);
+
+  const QGraph& g_;
+  Circuit c_;
+  std::vector<std::uint32_t> masks_;
+  std::vector<std::uint32_t> value_col_;  // value id -> column
+  std::vector<unsigned> weight_vars_;
+};
+
+void Builder::range16(std::uint32_t col, const std::vector<unsigned>& bits, const std::string& what) {
+  const std::uint32_t d = c_.cols[col].domain;
+  lookup(d, what, {{col, 1}});
+  const bool all16 = std::all_of(bits.begin(), bits.end(), [](unsigned b) { return b >= kRangeBits; });
+  if (all16)
+    return;
+  const bool uniform = std::all_of(bits.begin(), bits.end(), [&](unsigned b) { return b == bits[0]; });
+  if (uniform) {
+    lookup(d, what + "*2^" + std::to_string(kRangeBits - bits[0]),
+           {{col, std::int64_t{1} << (kRangeBits - bits[0])}});
+    return;
+  }
+  // Per-element scale: a committed copy s = k * col with k[e] = 2^(16 - bits[e]).
+  std::vector<std::int64_t> k(bits.size());
+  for (std::size_t e = 0; e < bits.size(); ++e)
+    k[e] = std::int64_t{1} << (kRangeBits - std::min(bits[e], kRangeBits));
+  const std::uint32_t kc = constant(d, c_.cols[col].name + ".scale", std::move(k));
+  const std::uint32_t s = witness(d, c_.cols[col].name + ".scaled", Derive::scaled, col, kc);
+  constrain(d, what + " scaled copy", {{1, {s}}, {-1, {kc, col}}});
+  lookup(d, what + " scaled", {{s, 1}});
+}
+
+void Builder::range(std::uint32_t col, const std::vector<unsigned>& bits, const std::string& what) {
+  const unsigned widest = *std::max_element(bits.begin(), bits.end());
+  if (widest <= kRangeBits) {
+    range16(col, bits, what);
+    return;
+  }
+  const std::uint32_t d = c_.cols[col].domain;
+  const unsigned limbs = (widest + kRangeBits - 1) / kRangeBits;
+  std::vector<Term> sum = {{1, {col}}};
+  for (unsigned j = 0; j < limbs; ++j) {
+    const std::uint32_t l = witness(d, c_.cols[col].name + ".limb" + std::to_string(j), Derive::limb, col, j);
+    sum.push_back({-(std::int64_t{1} << (kRangeBits * j)), {l}});
+    std::vector<unsigned> lb(bits.size());
+    for (std::size_t e = 0; e < bits.size(); ++e) {
+      const int left = static_cast<int>(bits[e]) - static_cast<int>(kRangeBits * j);
+      lb[e] = static_cast<unsigned>(std::clamp(left, 0, static_cast<int>(kRangeBits)));
+    }
+    range16(l, lb, what + " limb " + std::to_string(j));
+  }
+  constrain(d, what + " = its limbs", std::move(sum));
+}
+
+Status Builder::gemm(const QNode& n, std::uint32_t index) {
+  const std::uint32_t x = value_col_[n.a];
+  const Domain& xd = c_.domains[c_.cols[x].domain];
+  if (xd.elems != n.k) {
+    return fail(Errc::mismatch, "prove: node '" + n.name + "' (gemm) reads " +
+                                    std::to_string(xd.elems) + " values per sample, its k is " +
+                                    std::to_string(n.k));
+  }
+  const std::uint32_t d = domain(n.out_ch);
+  const std::uint32_t out = witness(d, n.name + ".acc");
+  GemmStep s;
+  s.node = n.name;
+  s.node_index = index;
+  s.shape = {c_.batch, n.out_ch, n.k};
+  s.x_col = x;
+  s.out_col = out;
+  s.w_slot = static_cast<std::uint32_t>(weight_vars_.size());
+  weight_vars_.push_back(log2_ceil(n.out_ch) + log2_ceil(n.k));
+  s.b_slot = static_cast<std::uint32_t>(weight_vars_.size());
+  weight_vars_.push_back(log2_ceil(n.out_ch));
+  c_.gemms.push_back(s);
+  c_.nodes.push_back({index, {out}});
+  value_col_.push_back(out);
+  return ok_status();
+}
+
+// y = sat(rshift_round(x * mant_c, s_c)) with sat to [-L, L] (L = 127, or 2^24 for the
+// graph output): with q = y + pos - neg,
+//   x * mant_c + half_c - 2^s_c * q - rem = 0,  rem in [0, 2^s_c)      (q is the rounding)
+//   (L - y) * pos = 0,  (L + y) * neg = 0,  pos, neg in [0, 2^B_c)     (y is q clamped)
+//   L - y, L + y in [0, 2^16)  (int8 outputs; the graph output is checked by the verifier)
+// Soundness needs every integer in the first identity to stay below p in magnitude, so that
+// equality mod p is equality of integers: checked here from |x| <= kAccMax.
+Status Builder::requant(const QNode& n, std::uint32_t index, bool is_output) {
+  const std::uint32_t x = value_col_[n.a];
+  const std::uint32_t d = c_.cols[x].domain;
+  const Domain& dom = c_.domains[d];
+  const std::uint32_t elems = dom.elems;
+  const std::uint32_t channels = static_cast<std::uint32_t>(n.mult.size());
+  if (channels == 0 || elems % channels != 0) {
+    return fail(Errc::mismatch, "prove: node '" + n.name + "' has " + std::to_string(channels) +
+                                    " multipliers for " + std::to_string(elems) + " elements");
+  }
+  const std::int64_t lim = is_output ? kAct : kI8;
+  std::vector<std::int64_t> mant(elems), half(elems), pow2(elems);
+  std::vector<unsigned> rem_bits(elems), q_bits(elems);
+  const std::uint32_t per = elems / channels;
+  for (std::uint32_t e = 0; e < elems; ++e) {
+    const arith::Dyadic m = n.mult[e / per];
+    if (m.mant < 0 || m.shift < 0 || m.shift > 60) {
+      return fail(Errc::unsupported, "prove: node '" + n.name + "': multiplier shift " +
+                                         std::to_string(m.shift) + " is outside what the proof handles (0..60)");
+    }
+    mant[e] = m.mant;
+    half[e] = m.shift == 0 ? 0 : std::int64_t{1} << (m.shift - 1);
+    pow2[e] = std::int64_t{1} << m.shift;
+    rem_bits[e] = static_cast<unsigned>(m.shift);
+    const i128 top = i128{arith::kAccMax} * m.mant + half[e];
+    const i128 qmax = (top >> m.shift) + 1;
+    q_bits[e] = bitlen(qmax + lim);
+    // |x*mant + half| + |2^s * (y + pos - neg) + rem| < p.
+    const i128 rhs = (i128{pow2[e]} << 0) * (lim + (i128{1} << q_bits[e])) + pow2[e];
+    if (top + rhs >= static_cast<i128>(Fp::kModulus)) {
+      return fail(Errc::unsupported, "prove: node '" + n.name + "': multiplier " +
+                                         std::to_string(m.mant) + "*2^-" + std::to_string(m.shift) +
+                                         " leaves the rounding identity too wide for the field");
+    }
+  }
+  const std::uint32_t cm = constant(d, n.name + ".mant", mant);
+  const std::uint32_t ch = constant(d, n.name + ".half", half);
+  const std::uint32_t cp = constant(d, n.name + ".pow2", pow2);
+  std::uint32_t y;
+  if (is_output) {
+    Column col;
+    col.name = "output";
+    col.domain = d;
+    col.kind = ColKind::output;
+    y = add_col(std::move(col));
+    c_.output_col = y;
+  } else {
+    y = witness(d, n.name + ".out");
+  }
+  const std::uint32_t rem = witness(d, n.name + ".rem");
+  const std::uint32_t pos = witness(d, n.name + ".pos");
+  const std::uint32_t neg = witness(d, n.name + ".neg");
+  const std::uint32_t mk = mask(d);
+  constrain(d, n.name + ": rounding",
+            {{1, {cm, x}}, {1, {ch}}, {-1, {cp, y}}, {-1, {cp, pos}}, {1, {cp, neg}}, {-1, {rem}}});
+  constrain(d, n.name + ": clamp above", {{lim, {mk, pos}}, {-1, {y, pos}}});
+  constrain(d, n.name + ": clamp below", {{lim, {mk, neg}}, {1, {y, neg}}});
+  range(rem, rem_bits, n.name + " remainder");
+  range(pos, q_bits, n.name + " excess above");
+  range(neg, q_bits, n.name + " excess below");
+  if (!is_output) {
+    lookup(d, n.name + " out <= 127", {{mk, lim}, {y, -1}});
+    lookup(d, n.name + " out >= -127", {{mk, lim}, {y, 1}});
+  }
+  c_.nodes.push_back({index, {x, y, rem, pos, neg}});
+  value_col_.push_back(y);
+  return ok_status();
+}
+
+// o = max(0, x) for x in [-127, 127]: o - x - neg = 0, o * neg = 0, o and neg in the table.
+Status Builder::relu(const QNode& n, std::uint32_t index) {
+  const std::uint32_t x = value_col_[n.a];
+  const std::uint32_t d = c_.cols[x].domain;
+  const std::uint32_t o = witness(d, n.name + ".out");
+  const std::uint32_t ng = witness(d, n.name + ".neg");
+  constrain(d, n.name + ": out = x + neg", {{1, {o}}, {-1, {x}}, {-1, {ng}}});
+  constrain(d, n.name + ": out * neg = 0", {{1, {o, ng}}});
+  lookup(d, n.name + " out >= 0", {{o, 1}});
+  lookup(d, n.name + " neg >= 0", {{ng, 1}});
+  c_.nodes.push_back({index, {x, o, ng}});
+  value_col_.push_back(o);
+  return ok_status();
+}
+
+Result<Circuit> Builder::build() {
+  if (c_.batch == 0)
+    return fail(Errc::invalid_argument, "prove: the batch is empty");
+  const std::uint32_t din = domain(static_cast<std::uint32_t>(model::shape_elems(g_.input_shape)));
+  Column in;
+  in.name = "input";
+  in.domain = din;
+  in.kind = ColKind::input;
+  c_.input_col = add_col(std::move(in));
+  value_col_.push_back(c_.input_col);
+  bool have_output = false;
+  for (std::uint32_t i = 0; i < g_.nodes.size(); ++i) {
+    const QNode& n = g_.nodes[i];
+    if (prover_status(n.op) != ProverStatus::proven) {
+      return fail(Errc::unsupported, "prove: node '" + n.name + "' (" + std::string(model::op_name(n.op)) +
+                                         ") has no prover yet (" + std::string(prover_status_note(n.op)) + ")");
+    }
+    const bool is_output = i + 1 == g_.output;
+    if (is_output && n.op != Op::rescale) {
+      return fail(Errc::unsupported, "prove: the graph output comes from '" + n.name + "' (" +
+                                         std::string(model::op_name(n.op)) + "), the proof needs a rescale there");
+    }
+    if (!is_output && n.op == Op::rescale)
+      return fail(Errc::unsupported, "prove: rescale node '" + n.name + "' is not the graph output");
+    Status st = ok_status();
+    switch (n.op) {
+      case Op::gemm: st = gemm(n, i); break;
+      case Op::requant: st = requant(n, i, false); break;
+      case Op::rescale: st = requant(n, i, true); have_output = true; break;
+      case Op::relu: st = relu(n, i); break;
+      default:
+        return fail(Errc::unsupported, "prove: node '" + n.name + "' (" + std::string(model::op_name(n.op)) + ") has no circuit rule");
+    }
+    VINFER_CHECK(st);
+  }
+  if (!have_output)
+    return fail(Errc::unsupported, "prove: the graph has no rescale output node");
+  // Layouts: witness columns, then the multiplicities of the range table.
+  std::vector<unsigned> wv;
+  for (Column& col : c_.cols) {
+    if (col.kind == ColKind::witness) {
+      col.slot = static_cast<std::uint32_t>(wv.size());
+      wv.push_back(c_.domains[col.domain].vars());
+    }
+  }
+  c_.mult_slot = static_cast<std::uint32_t>(wv.size());
+  wv.push_back(kRangeBits);
+  c_.witness_layout = make_layout(wv);
+  std::vector<unsigned> lv;
+  for (const Lookup& l : c_.lookups)
+    lv.push_back(c_.domains[l.domain].vars());
+  c_.lookup_layout = make_layout(lv);
+  c_.weight_layout = make_layout(weight_vars_);
+  return std::move(c_);
+}
+
+}  // namespace
+
+Result<Circuit> build_circuit(const model::QGraph& g, std::uint32_t batch) {
+  return Builder(g, batch).build();
+}
+
+std::vector<Fp> pack_weights(const Circuit& c, const model::QGraph& g) {
+  std::vector<std::vector<Fp>> slots(c.weight_layout.vars.size());
+  for (const GemmStep& s : c.gemms) {
+    const model::QNode& n = g.nodes[s.node_index];
+    const std::size_t kp = std::size_t{1} << log2_ceil(n.k);
+    std::vector<Fp> w((std::size_t{1} << log2_ceil(n.out_ch)) * kp, Fp::zero());
+    for (std::size_t r = 0; r < n.out_ch; ++r)
+      for (std::size_t k = 0; k < n.k; ++k)
+        w[r * kp + k] = Fp::from_i64(n.w[r * n.k + k]);
+    slots[s.w_slot] = std::move(w);
+    std::vector<Fp> b(n.bias.size());
+    for (std::size_t r = 0; r < n.bias.size(); ++r)
+      b[r] = Fp::from_i64(n.bias[r]);
+    slots[s.b_slot] = std::move(b);
+  }
+  return pack_slots(c.weight_layout, slots);
+}
+
+Ext constant_eval(const Circuit& c, std::uint32_t col, std::span<const Ext> point) {
+  const Column& cc = c.cols[col];
+  const Domain& d = c.domains[cc.domain];
+  VINFER_ASSERT(cc.kind == ColKind::constant && point.size() == d.vars());
+  std::vector<Fp> pe(std::size_t{1} << d.evars, Fp::zero());
+  for (std::size_t e = 0; e < cc.per_elem.size(); ++e)
+    pe[e] = Fp::from_i64(cc.per_elem[e]);
+  std::vector<Fp> valid(std::size_t{1} << d.bvars, Fp::zero());
+  for (std::size_t b = 0; b < d.batch; ++b)
+    valid[b] = Fp::one();
+  return mle_eval(pe, point.first(d.evars)) * mle_eval(valid, point.subspan(d.evars));
+}
+
+Ext domain_eval(const Domain& d, std::span<const std::int32_t> data, std::span<const Ext> point) {
+  VINFER_ASSERT(data.size() == std::size_t{d.elems} * d.batch && point.size() == d.vars());
+  // eq over the batch coordinates combines the samples, then the element coordinates.
+  const std::vector<Ext> eb = eq_table(point.subspan(d.evars));
+  std::vector<Ext> acc(std::size_t{1} << d.evars, Ext::zero());
+  for (std::size_t b = 0; b < d.batch; ++b) {
+    const std::int32_t* row = data.data() + b * d.elems;
+    for (std::size_t e = 0; e < d.elems; ++e)
+      acc[e] += eb[b] * Fp::from_i64(row[e]);
+  }
+  return mle_eval(acc, point.first(d.evars));
+}
+
+}  // namespace vinfer::proof
