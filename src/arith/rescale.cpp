@@ -3,14 +3,28 @@
 // rules of requant.hpp; nothing else rounds.
 #include "vinfer/arith/graph_ops.hpp"
 
+#include <cstdint>
+
 namespace vinfer::arith {
 
+namespace {
+
+// apply(d, x) for an int32 x: |x * mant| < 2^62, so for shift <= 62 the product and
+// rshift_round are exact in 64 bits and give the 128-bit value; larger shifts use apply.
+int64_t apply_i32(Dyadic d, int32_t x) {
+  if (d.shift <= 62)
+    return rshift_round(int64_t{x} * d.mant, d.shift);
+  return saturate(apply(d, x), INT64_MIN, INT64_MAX);
+}
+
+}  // namespace
+
 int8_t requant_elem(int32_t x, Dyadic d) {
-  return static_cast<int8_t>(saturate(apply(d, x), -kI8Max, kI8Max));
+  return sat_i8(apply_i32(d, x));
 }
 
 int32_t rescale_elem(int32_t x, Dyadic d) {
-  return sat_act(apply(d, x));
+  return sat_act(apply_i32(d, x));
 }
 
 int8_t relu_elem(int8_t x) {

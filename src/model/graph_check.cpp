@@ -72,7 +72,11 @@ Status check_graph(const QGraph& g) {
         if (n.w.size() != uint64_t{n.out_ch} * n.k || n.bias.size() != n.out_ch)
           return fail(Errc::mismatch, where + ": weight or bias size");
         const int64_t acc = int64_t{n.k} * arith::kI8Max * arith::kI8Max;
-        for (size_t j = 0; j < n.w.size(); ++j) {
+        // A branch-free min first (every forward pass runs this check), then the culprit.
+        int8_t lo = 0;
+        for (int8_t v : n.w)
+          lo = v < lo ? v : lo;
+        for (size_t j = 0; lo < -127 && j < n.w.size(); ++j) {
           if (n.w[j] < -127)
             return fail(Errc::invalid_argument,
                         where + ": weight " + std::to_string(j) + " is -128");
