@@ -1,8 +1,10 @@
 // Radix-2 NTT over F_p: plan, butterflies and the O(n^2) reference (definitions: ntt.hpp).
 #include "vinfer/proof/ntt.hpp"
 
+#include <cstdint>
 #include <utility>
 
+#include "proof/fp_fast.hpp"
 #include "vinfer/assert.hpp"
 
 namespace vinfer::proof {
@@ -29,6 +31,30 @@ void bit_reverse(std::span<T> a, unsigned log_n) {
   }
 }
 
+// The butterflies use the branch-free arithmetic of fp_fast.hpp (same canonical values).
+struct Butterfly {
+  static void apply(Fp& lo, Fp& hi, Fp w) {
+    const std::uint64_t u = lo.value();
+    const std::uint64_t v = fast::mul(hi.value(), w.value());
+    lo = Fp::from_u64(fast::add(u, v));
+    hi = Fp::from_u64(fast::sub(u, v));
+  }
+  static void apply(Ext& lo, Ext& hi, Fp w) {
+    apply(lo.a, hi.a, w);
+    apply(lo.b, hi.b, w);
+  }
+  static void apply1(Fp& lo, Fp& hi) {
+    const std::uint64_t u = lo.value();
+    const std::uint64_t v = hi.value();
+    lo = Fp::from_u64(fast::add(u, v));
+    hi = Fp::from_u64(fast::sub(u, v));
+  }
+  static void apply1(Ext& lo, Ext& hi) {
+    apply1(lo.a, hi.a);
+    apply1(lo.b, hi.b);
+  }
+};
+
 // Cooley-Tukey decimation in time on bit-reversed input; output in natural order. Stage h
 // joins two transforms of size h into one of size 2h:
 //   A[k] = E[k] + w_(2h)^k O[k],  A[k + h] = E[k] - w_(2h)^k O[k],  k < h.
@@ -37,10 +63,7 @@ void butterflies(std::span<T> a, const std::vector<Fp>& tw) {
   const std::size_t n = a.size();
   if (n >= 2) {  // stage h = 1: the twiddle is 1
     for (std::size_t s = 0; s < n; s += 2) {
-      const T u = a[s];
-      const T v = a[s + 1];
-      a[s] = u + v;
-      a[s + 1] = u - v;
+      Butterfly::apply1(a[s], a[s + 1]);
     }
   }
   for (std::size_t h = 2; h < n; h <<= 1) {
@@ -49,10 +72,7 @@ void butterflies(std::span<T> a, const std::vector<Fp>& tw) {
       T* lo = a.data() + s;
       T* hi = lo + h;
       for (std::size_t k = 0; k < h; ++k) {
-        const T u = lo[k];
-        const T v = hi[k] * w[k];
-        lo[k] = u + v;
-        hi[k] = u - v;
+        Butterfly::apply(lo[k], hi[k], w[k]);
       }
     }
   }

@@ -4,6 +4,8 @@
 
 #include <random>
 
+#include "proof/fp_fast.hpp"
+
 namespace vinfer::proof {
 namespace {
 
@@ -13,6 +15,39 @@ std::vector<Fp> random_fp(std::mt19937_64& rng, std::size_t n) {
     x = Fp::from_u64(rng());
   }
   return v;
+}
+
+TEST(Ntt, BranchFreeArithmeticEqualsTheFieldOperators) {
+  std::mt19937_64 rng(10);
+  const std::uint64_t p = Fp::kModulus;
+  std::vector<Fp> v = {Fp::zero(),
+                       Fp::one(),
+                       Fp::from_u64(p - 1),
+                       Fp::from_u64(p - 2),
+                       Fp::from_u64(Fp::kEpsilon),
+                       Fp::from_u64(Fp::kEpsilon + 1),
+                       Fp::from_u64(std::uint64_t{1} << 63),
+                       Fp::from_u64(p >> 1)};
+  for (int i = 0; i < 200; ++i) {
+    v.push_back(Fp::from_u64(rng()));
+  }
+  for (Fp a : v) {
+    for (Fp b : v) {
+      ASSERT_EQ(fast::add(a.value(), b.value()), (a + b).value());
+      ASSERT_EQ(fast::sub(a.value(), b.value()), (a - b).value());
+      ASSERT_EQ(fast::mul(a.value(), b.value()), (a * b).value());
+    }
+  }
+  // A long dot product of extreme values through the 192-bit accumulator.
+  fast::Acc192 acc;
+  Fp want = Fp::zero();
+  for (int i = 0; i < 5000; ++i) {
+    const Fp a = i % 3 == 0 ? Fp::from_u64(p - 1) : Fp::from_u64(rng());
+    const Fp b = i % 5 == 0 ? Fp::from_u64(p - 1) : Fp::from_u64(rng());
+    acc.add_product(a.value(), b.value());
+    want += a * b;
+  }
+  EXPECT_EQ(acc.reduce(), want);
 }
 
 TEST(Ntt, SevenGeneratesTheMultiplicativeGroup) {
