@@ -8,6 +8,7 @@
 #include "vinfer/proof/logup.hpp"
 #include "vinfer/proof/matmul.hpp"
 #include "vinfer/proof/mle.hpp"
+#include "vinfer/proof/pcs.hpp"
 
 namespace vinfer::proof {
 namespace {
@@ -106,6 +107,66 @@ void BM_LogupProve(benchmark::State& st) {
   }
 }
 BENCHMARK(BM_LogupProve)->Arg(1 << 12)->Arg(1 << 16)->Unit(benchmark::kMillisecond);
+
+// The polynomial commitment on a vector of 2^vars random values (the witness sizes proofs
+// commit to): commit, one opening at a random point, its verification.
+struct PcsCase {
+  std::vector<Fp> values;
+  PcsProverData data;
+  std::vector<std::vector<Ext>> points;
+  std::vector<Ext> claims;
+};
+
+PcsCase make_pcs_case(unsigned vars, bool commit) {
+  std::mt19937_64 rng(vars);
+  PcsCase c;
+  c.values.resize(std::size_t{1} << vars);
+  for (auto& x : c.values)
+    x = Fp::from_u64(rng());
+  std::vector<Ext> z(vars);
+  for (auto& e : z)
+    e = Ext(Fp::from_u64(rng()), Fp::from_u64(rng()));
+  c.claims.push_back(mle_eval(std::span<const Fp>(c.values), z));
+  c.points.push_back(std::move(z));
+  if (commit)
+    c.data = pcs_commit(c.values);
+  return c;
+}
+
+void BM_PcsCommit(benchmark::State& st) {
+  const PcsCase c = make_pcs_case(static_cast<unsigned>(st.range(0)), false);
+  for (auto _ : st)
+    benchmark::DoNotOptimize(pcs_commit(c.values));
+}
+BENCHMARK(BM_PcsCommit)->Arg(16)->Arg(18)->Arg(20)->Unit(benchmark::kMillisecond);
+
+void BM_PcsOpen(benchmark::State& st) {
+  const PcsCase c = make_pcs_case(static_cast<unsigned>(st.range(0)), true);
+  std::size_t bytes = 0;
+  for (auto _ : st) {
+    ProverChannel ch("bench");
+    pcs_open(c.data, c.points, ch);
+    bytes = ch.finish().size();
+  }
+  st.counters["proof_bytes"] = static_cast<double>(bytes);
+}
+BENCHMARK(BM_PcsOpen)->Arg(16)->Arg(18)->Arg(20)->Unit(benchmark::kMillisecond);
+
+void BM_PcsVerify(benchmark::State& st) {
+  const unsigned vars = static_cast<unsigned>(st.range(0));
+  const PcsCase c = make_pcs_case(vars, true);
+  ProverChannel pc("bench");
+  pcs_open(c.data, c.points, pc);
+  const auto proof = pc.finish();
+  for (auto _ : st) {
+    VerifierChannel ch("bench", proof);
+    auto r = pcs_verify(c.data.root, vars, c.points, c.claims, ch);
+    if (!r.ok())
+      st.SkipWithError(r.error().message.c_str());
+  }
+  st.counters["proof_bytes"] = static_cast<double>(proof.size());
+}
+BENCHMARK(BM_PcsVerify)->Arg(16)->Arg(18)->Arg(20)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace vinfer::proof
