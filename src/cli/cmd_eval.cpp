@@ -10,11 +10,13 @@
 #include <thread>
 
 #include "common.hpp"
+#include "graph_commands.hpp"
 #include "progress.hpp"
 #include "vinfer/commit/keccak.hpp"
 #include "vinfer/engine/engine.hpp"
 #include "vinfer/engine/fp32_engine.hpp"
 #include "vinfer/model/load.hpp"
+#include "vinfer/model/onnx.hpp"
 #include "vinfer/tensor/isa.hpp"
 
 namespace vinfer::cli {
@@ -23,6 +25,7 @@ namespace {
 struct EvalOptions {
   std::string model;
   std::string text;
+  std::string data;
   unsigned threads = 0;
   uint32_t max_tokens = 0;
   bool json = false;
@@ -63,6 +66,12 @@ Result<std::string> read_text(const std::filesystem::path& path) {
 }
 
 int eval(const EvalOptions& o) {
+  if (model::is_onnx_path(o.model))
+    return eval_graph(o.model, o.data, o.json);
+  if (!o.data.empty()) {
+    return report(fail(Errc::invalid_argument,
+                       "--data (digit files) is for graph models (.onnx); use --text here"));
+  }
   using clock = std::chrono::steady_clock;
   const std::filesystem::path model_path =
       o.model.empty() ? default_model_path() : std::filesystem::path(o.model);
@@ -195,8 +204,11 @@ void add_eval_command(CLI::App& app) {
   auto o = std::make_shared<EvalOptions>();
   auto* cmd = app.add_subcommand(
       "eval",
-      "Compare the int8 engine with the fp32 engine on held-out text (agreement, perplexity)");
-  cmd->add_option("--model", o->model, "Float model file (.gguf or llama2.c .bin)");
+      "Compare the int8 engine with the fp32 engine on held-out text (agreement, perplexity), "
+      "or a graph model (.onnx) on held-out digits (top-1 accuracy)");
+  cmd->add_option("--model", o->model, "Float model file (.gguf, llama2.c .bin, or .onnx)");
+  cmd->add_option("--data", o->data,
+                  "Digit file for a graph model (default: data/mnist-test.bin)");
   cmd->add_option("--text", o->text, "Text file to score (default: data/kjv-heldout.txt)");
   cmd->add_option("--threads", o->threads, "Threads (default: all cores)");
   cmd->add_option("--max-tokens", o->max_tokens, "Score at most this many text tokens (0 = all)")

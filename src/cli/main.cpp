@@ -2,6 +2,7 @@
 #include <cstdio>
 
 #include "common.hpp"
+#include "graph_commands.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -12,6 +13,7 @@ int main(int argc, char** argv) {
   vinfer::cli::add_run_command(app);
   vinfer::cli::add_model_commands(app);
   vinfer::cli::add_eval_command(app);
+  vinfer::cli::add_infer_command(app);
   vinfer::cli::add_bench_command(app);
   try {
     app.parse(argc, argv);
