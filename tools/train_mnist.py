@@ -28,9 +28,11 @@ Digit file format (data/mnist-*.bin, read by src/model/digits.cpp):
   a byte 0 followed by a byte n in 1..255 is n pixels of value 0. Each digit decodes to
   exactly 784 pixels.
 
-Usage: /usr/bin/python3 tools/train_mnist.py [--quick] [--out DIR]
+Usage: /usr/bin/python3 tools/train_mnist.py [--quick] [--out DIR] [--vinfer BIN]
   --quick  one epoch per model (a smoke test of the pipeline, not the committed models)
   --out    write models/ and data/ under DIR instead of the repository (default: the repo)
+  --vinfer a built `vinfer`: models/mnist.md then gets the int8 (canonical) accuracy next to
+           fp32 from `vinfer eval --json` of each exported model (`make models` passes it)
 """
 import argparse
 import json
@@ -217,6 +219,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="1 epoch each (smoke test)")
     ap.add_argument("--out", default=REPO_ROOT, help="folder that receives models/ and data/")
+    ap.add_argument("--vinfer", help="vinfer binary: add int8 accuracies to mnist.md")
     args = ap.parse_args()
     out = os.path.abspath(args.out)
     torch.set_num_threads(1)
@@ -278,7 +281,35 @@ def main():
                    "Conv1-8 3x3, ReLU, MaxPool2, Conv8-16 3x3, ReLU, MaxPool2, Flatten, Gemm400-10")
             f.write("| mnist-%s.onnx | %s | %d | %d | %.0f | %.4f | %d | %s |\n" %
                     (kind, net, params, epochs, secs, acc, size, " ".join(ops)))
-        f.write("\nint8 (canonical) accuracy next to fp32: `vinfer eval --model models/mnist-mlp.onnx`.\n")
+        if not args.vinfer:
+            f.write("\nint8 (canonical) accuracy next to fp32: "
+                    "`vinfer eval --model models/mnist-mlp.onnx`.\n")
+        else:
+            f.write(eval_section(args.vinfer, out))
+
+
+def eval_section(vinfer, out):
+    """The int8-vs-fp32 table of mnist.md, from `vinfer eval --json` of each model."""
+    import subprocess
+    lines = ["\n## int8 (canonical) next to fp32\n\n",
+             "`vinfer eval --model models/mnist-<net>.onnx` on the held-out digits "
+             "(`data/mnist-test.bin`): fp32 is the float graph as imported (`float_forward`), "
+             "int8 the canonical graph (`graph_forward`), quantized with the calibration digits "
+             "(`data/mnist-calib.bin`). The model root is the canonical graph's.\n\n",
+             "| model | digits | fp32 top-1 | int8 top-1 | int8 - fp32 | int8/fp32 agreement "
+             "| model root |\n",
+             "|---|---|---|---|---|---|---|\n"]
+    for kind in ("mlp", "cnn"):
+        path = os.path.join(out, "models", "mnist-%s.onnx" % kind)
+        r = subprocess.run([vinfer, "eval", "--model", path, "--data",
+                            os.path.join(out, "data", "mnist-test.bin"), "--json"],
+                           check=True, capture_output=True, text=True)
+        j = json.loads(r.stdout)
+        log("vinfer eval mnist-%s: fp32 %.4f, int8 %.4f" % (kind, j["fp32_top1"], j["int8_top1"]))
+        lines.append("| mnist-%s.onnx | %d | %.4f | %.4f | %+.4f | %.4f | `%s` |\n" %
+                     (kind, j["digits"], j["fp32_top1"], j["int8_top1"],
+                      j["int8_top1"] - j["fp32_top1"], j["int8_fp32_agreement"], j["model_root"]))
+    return "".join(lines)
 
 
 if __name__ == "__main__":
