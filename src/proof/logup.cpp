@@ -102,17 +102,16 @@ LookupClaims logup_prove(std::span<const Ext> table,
     const Layer& below = layers[k + 1];
     // Papini-Haböck'23 §3: one sumcheck per layer over eq(point, x) (P0 Q1 + P1 Q0 + l Q0 Q1).
     const Ext lambda = ch.challenge("logup.lambda");
-    std::vector<std::vector<Ext>> tables(5);
-    tables[0] = eq_table(point);
-    split(below.p, tables[1], tables[2]);
-    split(below.q, tables[3], tables[4]);
+    std::vector<std::vector<Ext>> tables(4);
+    split(below.p, tables[0], tables[1]);
+    split(below.q, tables[2], tables[3]);
     const std::vector<SumcheckTerm> terms = {
-        {Ext::one(), {0, 1, 4}}, {Ext::one(), {0, 2, 3}}, {lambda, {0, 3, 4}}};
-    SumcheckProverOut out = sumcheck_prove(std::move(tables), terms, ch);
-    const Ext p0 = out.finals[1];
-    const Ext p1 = out.finals[2];
-    const Ext q0 = out.finals[3];
-    const Ext q1 = out.finals[4];
+        {Ext::one(), {0, 3}}, {Ext::one(), {1, 2}}, {lambda, {2, 3}}};
+    SumcheckProverOut out = sumcheck_prove_eq(point, std::move(tables), terms, ch);
+    const Ext p0 = out.finals[0];
+    const Ext p1 = out.finals[1];
+    const Ext q0 = out.finals[2];
+    const Ext q1 = out.finals[3];
     ch.send_ext("logup.p0", p0);
     ch.send_ext("logup.p1", p1);
     ch.send_ext("logup.q0", q0);

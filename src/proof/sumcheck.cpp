@@ -1,10 +1,15 @@
 // Sumcheck prover and verifier (protocol and notation: sumcheck.hpp).
 #include "vinfer/proof/sumcheck.hpp"
 
+#include <algorithm>
+#include <functional>
+#include <mutex>
 #include <string>
+#include <thread>
 
 #include "vinfer/assert.hpp"
 #include "vinfer/proof/mle.hpp"
+#include "vinfer/tensor/thread_pool.hpp"
 
 namespace vinfer::proof {
 
@@ -36,6 +41,56 @@ Ext interpolate_at(const std::vector<Ext>& evals, Ext r) {
   return acc;
 }
 
+namespace {
+
+// The prover's loops are split over threads when a table is this large; field addition is
+// exact, so the sums (and the proof bytes) do not depend on the split.
+constexpr std::size_t kParallelPairs = std::size_t{1} << 12;
+
+tensor::ThreadPool* proof_pool(std::unique_lock<std::mutex>& lock) {
+  static std::mutex mu;
+  static tensor::ThreadPool pool(std::max(1u, std::thread::hardware_concurrency()));
+  lock = std::unique_lock<std::mutex>(mu, std::try_to_lock);
+  return lock.owns_lock() && pool.size() > 1 ? &pool : nullptr;  // busy: run inline
+}
+
+void for_range(std::size_t n, const std::function<void(std::size_t, std::size_t)>& fn) {
+  std::unique_lock<std::mutex> lock;
+  tensor::ThreadPool* pool = n >= kParallelPairs ? proof_pool(lock) : nullptr;
+  if (pool == nullptr) {
+    fn(0, n);
+    return;
+  }
+  pool->parallel_for(pool->size(), [&](std::size_t b, std::size_t e) {
+    for (std::size_t part = b; part < e; ++part)
+      fn(n * part / pool->size(), n * (part + 1) / pool->size());
+  });
+}
+
+// The terms with one factor they all share pulled out: g = shared * sum inner.
+struct Factored {
+  int shared = -1;
+  std::vector<SumcheckTerm> inner;
+};
+
+Factored factor_terms(const std::vector<SumcheckTerm>& terms) {
+  Factored f;
+  f.inner = terms;
+  if (terms.empty() || terms[0].factors.empty())
+    return f;
+  const unsigned cand = terms[0].factors[0];
+  for (const SumcheckTerm& t : terms) {
+    if (std::find(t.factors.begin(), t.factors.end(), cand) == t.factors.end())
+      return f;
+  }
+  f.shared = static_cast<int>(cand);
+  for (SumcheckTerm& t : f.inner)
+    t.factors.erase(std::find(t.factors.begin(), t.factors.end(), cand));
+  return f;
+}
+
+}  // namespace
+
 SumcheckProverOut sumcheck_prove(std::vector<std::vector<Ext>> tables,
                                  const std::vector<SumcheckTerm>& terms,
                                  ProverChannel& ch) {
@@ -52,45 +107,154 @@ SumcheckProverOut sumcheck_prove(std::vector<std::vector<Ext>> tables,
   const unsigned n = log2_ceil(size);
   VINFER_ASSERT((std::size_t{1} << n) == size);
   const unsigned d = sumcheck_degree(terms);
+  const Factored fac = factor_terms(terms);
+  // The tables any term reads (others are only folded).
+  std::vector<unsigned> used;
+  for (const SumcheckTerm& t : terms)
+    for (unsigned f : t.factors)
+      if (std::find(used.begin(), used.end(), f) == used.end())
+        used.push_back(f);
 
   SumcheckProverOut out;
-  std::vector<Ext> at(tables.size() * (d + 1));  // at[j * (d+1) + z] = f_j(.., z, ..)
   std::vector<Ext> s(d + 1);
+  std::mutex s_mu;
   for (unsigned round = 0; round < n; ++round) {
     // Thaler §4.1, round i: s_i(z) for z = 0..d, summed over the unbound variables.
     std::fill(s.begin(), s.end(), Ext::zero());
     const std::size_t half = tables[0].size() / 2;
-    for (std::size_t k = 0; k < half; ++k) {
-      for (std::size_t j = 0; j < tables.size(); ++j) {
-        const Ext lo = tables[j][2 * k];
-        const Ext diff = tables[j][2 * k + 1] - lo;
-        Ext v = lo;
-        for (unsigned z = 0; z <= d; ++z) {
-          at[j * (d + 1) + z] = v;
-          v += diff;
-        }
-      }
-      for (const SumcheckTerm& t : terms) {
-        for (unsigned z = 0; z <= d; ++z) {
-          Ext p = t.coef;
-          for (unsigned f : t.factors) {
-            p *= at[f * (d + 1) + z];
+    for_range(half, [&](std::size_t k0, std::size_t k1) {
+      std::vector<Ext> at(tables.size() * (d + 1));  // at[j * (d+1) + z] = f_j(.., z, ..)
+      std::vector<Ext> part(d + 1, Ext::zero());
+      for (std::size_t k = k0; k < k1; ++k) {
+        for (unsigned j : used) {
+          const Ext lo = tables[j][2 * k];
+          const Ext diff = tables[j][2 * k + 1] - lo;
+          Ext v = lo;
+          for (unsigned z = 0; z <= d; ++z) {
+            at[j * (d + 1) + z] = v;
+            v += diff;
           }
-          s[z] += p;
+        }
+        for (unsigned z = 0; z <= d; ++z) {
+          Ext sum = Ext::zero();
+          for (const SumcheckTerm& t : fac.inner) {
+            Ext p = t.coef;
+            for (unsigned f : t.factors)
+              p *= at[f * (d + 1) + z];
+            sum += p;
+          }
+          part[z] += fac.shared >= 0 ? sum * at[static_cast<unsigned>(fac.shared) * (d + 1) + z] : sum;
         }
       }
-    }
+      std::lock_guard<std::mutex> g(s_mu);
+      for (unsigned z = 0; z <= d; ++z)
+        s[z] += part[z];
+    });
     ch.send_exts("sumcheck.round", s);
     const Ext r = ch.challenge("sumcheck.r");
     out.point.push_back(r);
-    for (auto& t : tables) {
-      fold_first(t, r);
-    }
+    // Out of place: another thread may still read the entries an in-place fold overwrites.
+    std::vector<std::vector<Ext>> next(tables.size(), std::vector<Ext>(half));
+    for_range(half, [&](std::size_t k0, std::size_t k1) {
+      for (std::size_t j = 0; j < tables.size(); ++j)
+        for (std::size_t k = k0; k < k1; ++k)
+          next[j][k] = tables[j][2 * k] + r * (tables[j][2 * k + 1] - tables[j][2 * k]);
+    });
+    tables.swap(next);
   }
   out.finals.reserve(tables.size());
   for (const auto& t : tables) {
     out.finals.push_back(t[0]);
   }
+  return out;
+}
+
+SumcheckProverOut sumcheck_prove_eq(std::span<const Ext> w,
+                                    std::vector<std::vector<Ext>> tables,
+                                    const std::vector<SumcheckTerm>& terms,
+                                    ProverChannel& ch) {
+  const unsigned n = static_cast<unsigned>(w.size());
+  for (const auto& t : tables)
+    VINFER_ASSERT(t.size() == (std::size_t{1} << n));
+  const unsigned din = sumcheck_degree(terms);  // degree of the inner sum in each variable
+  const unsigned d = din + 1;
+  constexpr unsigned kMaxPoints = 8;
+  VINFER_ASSERT(din + 1 <= kMaxPoints);
+  // Flattened terms: the tables read, and per term its coefficient and factor positions.
+  std::vector<unsigned> used;
+  std::vector<std::vector<unsigned>> pos(terms.size());
+  for (std::size_t t = 0; t < terms.size(); ++t) {
+    for (unsigned f : terms[t].factors) {
+      VINFER_ASSERT(f < tables.size());
+      auto it = std::find(used.begin(), used.end(), f);
+      if (it == used.end()) {
+        used.push_back(f);
+        it = used.end() - 1;
+      }
+      pos[t].push_back(static_cast<unsigned>(it - used.begin()));
+    }
+  }
+  const std::size_t nu = used.size();
+  SumcheckProverOut out;
+  Ext scale = Ext::one();  // eq(w_<i, r_<i)
+  std::vector<Ext> I(din + 1), s(d + 1);
+  std::mutex mu;
+  for (unsigned round = 0; round < n; ++round) {
+    const std::vector<Ext> e = eq_table(w.subspan(round + 1));
+    const std::size_t half = std::size_t{1} << (n - round - 1);
+    std::fill(I.begin(), I.end(), Ext::zero());
+    for_range(half, [&](std::size_t k0, std::size_t k1) {
+      std::vector<Ext> at(nu * (din + 1));
+      Ext part[kMaxPoints];
+      for (unsigned z = 0; z <= din; ++z)
+        part[z] = Ext::zero();
+      for (std::size_t k = k0; k < k1; ++k) {
+        for (std::size_t u = 0; u < nu; ++u) {
+          const std::vector<Ext>& tb = tables[used[u]];
+          const Ext lo = tb[2 * k];
+          const Ext diff = tb[2 * k + 1] - lo;
+          Ext v = lo;
+          for (unsigned z = 0; z <= din; ++z) {
+            at[u * (din + 1) + z] = v;
+            v += diff;
+          }
+        }
+        for (unsigned z = 0; z <= din; ++z) {
+          Ext sum = Ext::zero();
+          for (std::size_t t = 0; t < terms.size(); ++t) {
+            Ext p = terms[t].coef;
+            for (unsigned q : pos[t])
+              p *= at[q * (din + 1) + z];
+            sum += p;
+          }
+          part[z] += e[k] * sum;
+        }
+      }
+      std::lock_guard<std::mutex> g(mu);
+      for (unsigned z = 0; z <= din; ++z)
+        I[z] += part[z];
+    });
+    const Ext wi = w[round];
+    for (unsigned z = 0; z <= d; ++z) {
+      const Ext zz(Fp::from_u64(z));
+      const Ext eqz = wi * zz + (Ext::one() - wi) * (Ext::one() - zz);
+      const Ext iz = z <= din ? I[z] : interpolate_at(I, zz);
+      s[z] = scale * eqz * iz;
+    }
+    ch.send_exts("sumcheck.round", s);
+    const Ext r = ch.challenge("sumcheck.r");
+    out.point.push_back(r);
+    scale *= wi * r + (Ext::one() - wi) * (Ext::one() - r);
+    std::vector<std::vector<Ext>> next(tables.size(), std::vector<Ext>(half));
+    for_range(half, [&](std::size_t k0, std::size_t k1) {
+      for (std::size_t j = 0; j < tables.size(); ++j)
+        for (std::size_t k = k0; k < k1; ++k)
+          next[j][k] = tables[j][2 * k] + r * (tables[j][2 * k + 1] - tables[j][2 * k]);
+    });
+    tables.swap(next);
+  }
+  for (const auto& t : tables)
+    out.finals.push_back(t[0]);
   return out;
 }
 

@@ -189,3 +189,38 @@ TEST(Sumcheck, InterpolationIsExactOnItsNodesAndForAQuadratic) {
 
 }  // namespace
 }  // namespace vinfer::proof
+
+namespace vinfer::proof {
+namespace {
+
+// The eq prover sends exactly the bytes the plain prover sends with eq(w, .) as a table,
+// at sizes on both sides of the threading threshold (2^12 pairs).
+TEST(SumcheckEq, SameBytesAsThePlainProverWithAnEqTable) {
+  std::mt19937_64 rng(11);
+  for (unsigned n : {0u, 1u, 3u, 9u, 14u}) {
+    const std::vector<Ext> w = random_table(rng, n);
+    std::vector<std::vector<Ext>> tables = {random_table(rng, std::size_t{1} << n),
+                                            random_table(rng, std::size_t{1} << n),
+                                            random_table(rng, std::size_t{1} << n)};
+    const Ext lambda = random_table(rng, 1)[0];
+    const std::vector<SumcheckTerm> inner = {{Ext::one(), {0, 2}}, {Ext::one(), {1}}, {lambda, {1, 2}}};
+    std::vector<SumcheckTerm> plain = inner;
+    for (SumcheckTerm& t : plain) {
+      for (unsigned& f : t.factors)
+        f += 1;
+      t.factors.insert(t.factors.begin(), 0);
+    }
+    std::vector<std::vector<Ext>> with_eq = tables;
+    with_eq.insert(with_eq.begin(), eq_table(w));
+    ProverChannel a("eq-test"), b("eq-test");
+    const SumcheckProverOut pa = sumcheck_prove(with_eq, plain, a);
+    const SumcheckProverOut pb = sumcheck_prove_eq(w, tables, inner, b);
+    EXPECT_EQ(a.finish(), b.finish()) << "n = " << n;
+    ASSERT_EQ(pb.finals.size(), 3u);
+    for (std::size_t j = 0; j < 3; ++j)
+      EXPECT_EQ(pa.finals[j + 1], pb.finals[j]);
+  }
+}
+
+}  // namespace
+}  // namespace vinfer::proof

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstddef>
+#include <span>
 #include <vector>
 
 #include "vinfer/proof/field.hpp"
@@ -48,6 +49,18 @@ unsigned sumcheck_degree(const std::vector<SumcheckTerm>& terms);
 SumcheckProverOut sumcheck_prove(std::vector<std::vector<Ext>> tables,
                                  const std::vector<SumcheckTerm>& terms,
                                  ProverChannel& ch);
+
+/// The same protocol for g(x) = eq(w, x) * sum_t coef_t prod_{j in factors_t} f_j(x): the
+/// round polynomials (and so the proof bytes) are those sumcheck_prove sends with eq(w, .)
+/// as one more factor of every term, but eq(w, .) is never tabulated or folded: round i
+/// computes I(z) = sum over the unbound x' of eq(w_{>i}, x') * inner(z, x') at
+/// deg(inner) + 1 points and sends s_i(z) = eq(w_<i, r_<i) * eq(w_i, z) * I(z) (Gruen,
+/// "Some improvements for the PIOP for ZeroCheck", 2024, §3). Round degree: max factors + 1.
+/// finals holds f_j~(point) for the given tables only.
+SumcheckProverOut sumcheck_prove_eq(std::span<const Ext> w,
+                                    std::vector<std::vector<Ext>> tables,
+                                    const std::vector<SumcheckTerm>& terms,
+                                    ProverChannel& ch);
 
 /// Runs the verifier for `claim` over n variables and round degree `degree` (both from
 /// the statement, never from the proof). Fails naming the round whose polynomial does
