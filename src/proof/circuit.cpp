@@ -150,7 +150,11 @@ Status Builder::gemm(const QNode& n, std::uint32_t index) {
                                     std::to_string(n.k));
   }
   const std::uint32_t d = domain(n.out_ch);
-  const std::uint32_t out = witness(d, n.name + ".acc");
+  Column acc;
+  acc.name = n.name + ".acc";
+  acc.domain = d;
+  acc.kind = ColKind::product;
+  const std::uint32_t out = add_col(std::move(acc));
   GemmStep s;
   s.node = n.name;
   s.node_index = index;
@@ -295,6 +299,20 @@ Result<Circuit> Builder::build() {
   }
   if (!have_output)
     return fail(Errc::unsupported, "prove: the graph has no rescale output node");
+  // An accumulator is checked only through the identity of the requant or rescale that
+  // reads it; one read by anything else would be unbound.
+  for (const GemmStep& s : c_.gemms) {
+    std::size_t readers = 0;
+    for (const QNode& n : g_.nodes)
+      readers += (value_col_[n.a] == s.out_col) ? 1 : 0;
+    bool by_rounding = false;
+    for (const Constraint& k : c_.constraints)
+      for (const Term& t : k.terms)
+        for (std::uint32_t col : t.cols)
+          by_rounding = by_rounding || col == s.out_col;
+    if (readers != 1 || !by_rounding)
+      return fail(Errc::unsupported, "prove: gemm '" + s.node + "' must feed exactly one requant or rescale node");
+  }
   // Layouts: witness columns, then the multiplicities of the range table.
   std::vector<unsigned> wv;
   for (Column& col : c_.cols) {

@@ -39,6 +39,8 @@ enum class ColKind : std::uint8_t {
   constant,  ///< per_elem[e] on rows b < batch, zero elsewhere (both sides compute it)
   input,     ///< the graph input (public)
   output,    ///< the graph output (public)
+  product,   ///< a gemm accumulator: never committed; its one claim (from its domain's
+             ///< zero-check) is proven by the gemm's matmul sumcheck instead
 };
 
 /// How the prover computes a witness column that is not a node's value.

@@ -1,0 +1,356 @@
+// graph_prove(): the prover of graph_proof.hpp, step by step as listed there.
+#include <algorithm>
+#include <chrono>
+
+#include "proof/graph_common.hpp"
+#include "vinfer/assert.hpp"
+#include "vinfer/proof/logup.hpp"
+#include "vinfer/proof/matmul.hpp"
+#include "vinfer/proof/mle.hpp"
+
+namespace vinfer::proof {
+namespace {
+
+using i128 = __int128;
+using Clock = std::chrono::steady_clock;
+
+double since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+// Every witness column as integers over its domain (index e + 2^ev * b), from the values.
+class WitnessFiller {
+ public:
+  WitnessFiller(const Circuit& c, const model::QGraph& g, std::span<const std::vector<std::int32_t>> values)
+      : c_(c), g_(g), values_(values), cols_(c.cols.size()) {}
+
+  Status fill();
+  const std::vector<std::int64_t>& col(std::uint32_t i) const { return cols_[i]; }
+  // Any column's integer values over its domain (constants and public ones expanded).
+  std::vector<std::int64_t> expand(std::uint32_t i) const;
+
+ private:
+  std::vector<std::int64_t>& init(std::uint32_t col) {
+    const Domain& d = c_.domains[c_.cols[col].domain];
+    cols_[col].assign(std::size_t{1} << d.vars(), 0);
+    return cols_[col];
+  }
+  std::size_t at(const Domain& d, std::size_t b, std::size_t e) const { return e + (b << d.evars); }
+  Status value_into(std::uint32_t value, std::uint32_t col);
+  Status fill_requant(const model::QNode& n, const NodeCols& nc, bool is_output);
+
+  const Circuit& c_;
+  const model::QGraph& g_;
+  std::span<const std::vector<std::int32_t>> values_;
+  std::vector<std::vector<std::int64_t>> cols_;
+};
+
+Status WitnessFiller::value_into(std::uint32_t value, std::uint32_t col) {
+  const Domain& d = c_.domains[c_.cols[col].domain];
+  const std::vector<std::int32_t>& v = values_[value];
+  if (v.size() != std::size_t{d.elems} * d.batch) {
+    return fail(Errc::mismatch, "prove: value " + std::to_string(value) + " holds " + std::to_string(v.size()) +
+                                    " entries, its shape needs " + std::to_string(std::size_t{d.elems} * d.batch));
+  }
+  std::vector<std::int64_t>& out = init(col);
+  for (std::size_t b = 0; b < d.batch; ++b)
+    for (std::size_t e = 0; e < d.elems; ++e)
+      out[at(d, b, e)] = v[b * d.elems + e];
+  return ok_status();
+}
+
+Status WitnessFiller::fill_requant(const model::QNode& n, const NodeCols& nc, bool is_output) {
+  const std::uint32_t x = nc.cols[0], y = nc.cols[1], rem = nc.cols[2], pos = nc.cols[3], neg = nc.cols[4];
+  const Domain& d = c_.domains[c_.cols[x].domain];
+  const std::vector<std::int64_t> xs = expand(x);
+  const std::vector<std::int64_t> ys = expand(y);
+  std::vector<std::int64_t>& r = init(rem);
+  std::vector<std::int64_t>& p = init(pos);
+  std::vector<std::int64_t>& ng = init(neg);
+  const std::size_t per = d.elems / n.mult.size();
+  const std::int64_t lim = is_output ? arith::kActMax : arith::kI8Max;
+  for (std::size_t b = 0; b < d.batch; ++b) {
+    for (std::size_t e = 0; e < d.elems; ++e) {
+      const std::size_t i = at(d, b, e);
+      const arith::Dyadic m = n.mult[e / per];
+      const i128 num = i128{xs[i]} * m.mant + (m.shift == 0 ? 0 : i128{1} << (m.shift - 1));
+      const i128 q = num >> m.shift;  // arithmetic shift == floor
+      const std::int64_t yv = ys[i];
+      if (static_cast<i128>(arith::saturate(q, -lim, lim)) != yv) {
+        return fail(Errc::mismatch, "prove: node '" + n.name + "': the given value at sample " + std::to_string(b) +
+                                        ", element " + std::to_string(e) + " is not the canonical result");
+      }
+      r[i] = static_cast<std::int64_t>(num - (q << m.shift));
+      p[i] = q > yv ? static_cast<std::int64_t>(q - yv) : 0;
+      ng[i] = q < yv ? static_cast<std::int64_t>(yv - q) : 0;
+    }
+  }
+  return ok_status();
+}
+
+std::vector<std::int64_t> WitnessFiller::expand(std::uint32_t i) const {
+  const Column& col = c_.cols[i];
+  const Domain& d = c_.domains[col.domain];
+  if (col.kind == ColKind::witness || col.kind == ColKind::product)
+    return cols_[i];
+  std::vector<std::int64_t> out(std::size_t{1} << d.vars(), 0);
+  for (std::size_t b = 0; b < d.batch; ++b) {
+    for (std::size_t e = 0; e < d.elems; ++e) {
+      std::int64_t v = 0;
+      if (col.kind == ColKind::constant)
+        v = col.per_elem[e];
+      else if (col.kind == ColKind::input)
+        v = values_[0][b * d.elems + e];
+      else
+        v = values_[g_.output][b * d.elems + e];
+      out[at(d, b, e)] = v;
+    }
+  }
+  return out;
+}
+
+Status WitnessFiller::fill() {
+  if (values_.size() != g_.nodes.size() + 1) {
+    return fail(Errc::mismatch, "prove: " + std::to_string(values_.size()) + " values given, the graph has " +
+                                    std::to_string(g_.nodes.size() + 1));
+  }
+  for (const NodeCols& nc : c_.nodes) {
+    const model::QNode& n = g_.nodes[nc.node];
+    switch (n.op) {
+      case model::Op::gemm:
+        VINFER_CHECK(value_into(nc.node + 1, nc.cols[0]));
+        break;
+      case model::Op::requant:
+        VINFER_CHECK(value_into(nc.node + 1, nc.cols[1]));
+        VINFER_CHECK(fill_requant(n, nc, false));
+        break;
+      case model::Op::rescale:
+        VINFER_CHECK(fill_requant(n, nc, true));
+        break;
+      case model::Op::relu: {
+        VINFER_CHECK(value_into(nc.node + 1, nc.cols[1]));
+        const std::vector<std::int64_t> xs = expand(nc.cols[0]);
+        std::vector<std::int64_t>& ng = init(nc.cols[2]);
+        const std::vector<std::int64_t>& o = cols_[nc.cols[1]];
+        for (std::size_t i = 0; i < ng.size(); ++i)
+          ng[i] = o[i] - xs[i];
+        break;
+      }
+      default:
+        VINFER_ASSERT(false && "build_circuit admits no other op");
+    }
+  }
+  // Derived columns come after their sources in column order.
+  for (std::uint32_t i = 0; i < c_.cols.size(); ++i) {
+    const Column& col = c_.cols[i];
+    if (col.kind != ColKind::witness || col.derive == Derive::none)
+      continue;
+    const std::vector<std::int64_t> src = expand(col.src);
+    std::vector<std::int64_t>& out = init(i);
+    if (col.derive == Derive::limb) {
+      for (std::size_t j = 0; j < out.size(); ++j) {
+        VINFER_ASSERT(src[j] >= 0);
+        out[j] = (src[j] >> (kRangeBits * col.index)) & ((std::int64_t{1} << kRangeBits) - 1);
+      }
+    } else {
+      const std::vector<std::int64_t> k = expand(col.index);
+      for (std::size_t j = 0; j < out.size(); ++j)
+        out[j] = k[j] * src[j];
+    }
+  }
+  return ok_status();
+}
+
+std::vector<Ext> to_ext(const std::vector<std::int64_t>& v) {
+  std::vector<Ext> out(v.size());
+  for (std::size_t i = 0; i < v.size(); ++i)
+    out[i] = Ext(Fp::from_i64(v[i]));
+  return out;
+}
+
+std::vector<Fp> to_fp(const std::vector<std::int64_t>& v) {
+  std::vector<Fp> out(v.size());
+  for (std::size_t i = 0; i < v.size(); ++i)
+    out[i] = Fp::from_i64(v[i]);
+  return out;
+}
+
+}  // namespace
+
+WeightCommitment commit_weights(const Circuit& c, const model::QGraph& g) {
+  WeightCommitment w;
+  w.packed = pack_weights(c, g);
+  w.pcs = pcs_commit(w.packed);
+  return w;
+}
+
+Result<std::vector<std::uint8_t>> graph_prove(const Circuit& c,
+                                              const model::QGraph& g,
+                                              const WeightCommitment& w,
+                                              const GraphStatement& st,
+                                              std::span<const std::vector<std::int32_t>> values,
+                                              ProveStats* stats) {
+  ProveStats local;
+  ProveStats& S = stats != nullptr ? *stats : local;
+  auto t0 = Clock::now();
+  if (st.batch != c.batch)
+    return fail(Errc::mismatch, "prove: the statement's batch differs from the circuit's");
+  WitnessFiller wf(c, g, values);
+  VINFER_CHECK(wf.fill());
+
+  // Lookup vectors and the range multiplicities.
+  std::vector<std::vector<Fp>> lookup_slots;
+  std::vector<std::uint64_t> count(std::size_t{1} << kRangeBits, 0);
+  for (const Lookup& l : c.lookups) {
+    const Domain& d = c.domains[l.domain];
+    std::vector<std::int64_t> v(std::size_t{1} << d.vars(), 0);
+    for (const auto& [col, coef] : l.lin) {
+      const std::vector<std::int64_t> x = wf.expand(col);
+      for (std::size_t i = 0; i < v.size(); ++i)
+        v[i] += coef * x[i];
+    }
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      if (v[i] < 0 || v[i] >= (std::int64_t{1} << kRangeBits)) {
+        return fail(Errc::mismatch, "prove: lookup '" + l.what + "' has " + std::to_string(v[i]) +
+                                        " at row " + std::to_string(i) + ", outside [0, 2^16)");
+      }
+      ++count[static_cast<std::size_t>(v[i])];
+    }
+    lookup_slots.push_back(to_fp(v));
+  }
+  const std::vector<Fp> lookup_packed = pack_slots(c.lookup_layout, lookup_slots);
+  const unsigned tree_vars = detail::lookup_tree_vars(c);
+  count[0] += (std::size_t{1} << tree_vars) - lookup_packed.size();  // the tree pads with entry 0
+  // Gaps in the lookup layout are zeros that pack_slots left: count them too.
+  std::size_t used = 0;
+  for (const auto& s : lookup_slots)
+    used += s.size();
+  count[0] += lookup_packed.size() - used;
+  std::vector<Fp> mult16(count.size());
+  for (std::size_t i = 0; i < count.size(); ++i)
+    mult16[i] = Fp::from_u64(count[i]);
+
+  // Step 2: the witness commitment.
+  std::vector<std::vector<Fp>> wslots(c.witness_layout.vars.size());
+  for (std::uint32_t i = 0; i < c.cols.size(); ++i) {
+    if (c.cols[i].kind == ColKind::witness)
+      wslots[c.cols[i].slot] = to_fp(wf.col(i));
+  }
+  wslots[c.mult_slot] = mult16;
+  const std::vector<Fp> wpacked = pack_slots(c.witness_layout, wslots);
+  S.witness_entries = wpacked.size();
+  S.lookup_entries = used;
+  S.witness_s = since(t0);
+  t0 = Clock::now();
+  const PcsProverData wpcs = pcs_commit(wpacked);
+  S.commit_s = since(t0);
+
+  ProverChannel ch(detail::kGraphDomain);
+  detail::absorb_statement(ch.transcript(), st);
+  ch.send_hash("graph.witness_root", wpcs.root);
+  std::vector<SlotClaim> wclaims, weight_claims;
+  auto claim = [&](std::vector<SlotClaim>& list, std::uint32_t slot, std::vector<Ext> point, Ext v,
+                   const char* label) {
+    ch.send_ext(label, v);
+    list.push_back({slot, std::move(point), v});
+  };
+  auto col_eval = [&](std::uint32_t col, std::span<const Ext> point) {
+    return mle_eval(wslots[c.cols[col].slot], point);
+  };
+
+  // Step 3: every lookup at once.
+  t0 = Clock::now();
+  {
+    const Ext alpha = ch.challenge("graph.alpha");
+    const std::size_t n = std::size_t{1} << tree_vars;
+    std::vector<Ext> table(std::size_t{1} << kRangeBits);
+    for (std::size_t i = 0; i < table.size(); ++i)
+      table[i] = Ext(Fp::from_u64(i));
+    std::vector<Fp> mult(n, Fp::zero());
+    std::copy(mult16.begin(), mult16.end(), mult.begin());
+    std::vector<Ext> wit(lookup_packed.begin(), lookup_packed.end());
+    const LookupClaims lc = logup_prove(table, mult, wit, alpha, ch);
+    for (std::uint32_t d = 0; d < c.domains.size(); ++d) {
+      const std::span<const Ext> sub(lc.point.data(), c.domains[d].vars());
+      for (std::uint32_t col : detail::lookup_witness_cols(c, d))
+        claim(wclaims, c.cols[col].slot, {sub.begin(), sub.end()}, col_eval(col, sub), "graph.lookup_col");
+    }
+    const std::span<const Ext> sub16(lc.point.data(), kRangeBits);
+    claim(wclaims, c.mult_slot, {sub16.begin(), sub16.end()}, mle_eval(mult16, sub16), "graph.lookup_mult");
+  }
+  S.lookup_s = since(t0);
+
+  // Step 4: the zero-checks.
+  t0 = Clock::now();
+  std::vector<std::vector<Ext>> acc_point(c.cols.size());
+  {
+    const Ext beta = ch.challenge("graph.beta");
+    for (std::uint32_t d : detail::constrained_domains(c)) {
+      const std::vector<Ext> tau = ch.transcript().challenge_point("graph.tau", c.domains[d].vars());
+      const detail::ZeroCheck z = detail::zerocheck_of(c, d, beta);
+      // zerocheck_of puts eq(tau, .) as factor 0 of every term; the eq prover keeps it implicit.
+      std::vector<std::vector<Ext>> tables;
+      for (std::uint32_t col : z.cols)
+        tables.push_back(to_ext(wf.expand(col)));
+      std::vector<SumcheckTerm> inner = z.terms;
+      for (SumcheckTerm& t : inner) {
+        t.factors.erase(t.factors.begin());
+        for (unsigned& f : t.factors)
+          f -= 1;
+      }
+      SumcheckProverOut out = sumcheck_prove_eq(tau, std::move(tables), inner, ch);
+      out.finals.insert(out.finals.begin(), Ext::zero());  // keep finals[i + 1] = column i
+      for (std::size_t i = 0; i < z.cols.size(); ++i) {
+        const Column& col = c.cols[z.cols[i]];
+        if (col.kind == ColKind::witness) {
+          claim(wclaims, col.slot, out.point, out.finals[i + 1], "graph.zerocheck_col");
+        } else if (col.kind == ColKind::product) {
+          ch.send_ext("graph.gemm_acc", out.finals[i + 1]);
+          acc_point[z.cols[i]] = out.point;
+        }
+      }
+    }
+  }
+  S.zerocheck_s = since(t0);
+
+  // Step 5: the gemms.
+  t0 = Clock::now();
+  for (const GemmStep& s : c.gemms) {
+    const model::QNode& n = g.nodes[s.node_index];
+    const Domain& d = c.domains[c.cols[s.out_col].domain];
+    // The accumulator's claim is the one its requant's zero-check left.
+    const std::vector<Ext>& p = acc_point[s.out_col];
+    VINFER_ASSERT(p.size() == d.vars());
+    const std::vector<Ext> ry(p.begin(), p.begin() + d.evars);
+    const std::vector<Ext> rb(p.begin() + d.evars, p.end());
+    std::vector<Fp> bias(n.bias.size());
+    for (std::size_t r = 0; r < bias.size(); ++r)
+      bias[r] = Fp::from_i64(n.bias[r]);
+    bias.resize(std::size_t{1} << d.evars, Fp::zero());
+    claim(weight_claims, s.b_slot, ry, mle_eval(bias, ry), "graph.gemm_bias");
+    const std::vector<std::int32_t>& xv = values[n.a];
+    std::vector<std::int8_t> x(xv.size());
+    for (std::size_t i = 0; i < xv.size(); ++i)
+      x[i] = static_cast<std::int8_t>(xv[i]);
+    const MatmulClaims mc = matmul_prove(s.shape, x, n.w, ry, rb, ch);
+    std::vector<Ext> px = mc.point_k;
+    px.insert(px.end(), rb.begin(), rb.end());
+    if (c.cols[s.x_col].kind == ColKind::witness)
+      wclaims.push_back({c.cols[s.x_col].slot, px, mc.x_eval});
+    std::vector<Ext> pw = mc.point_k;
+    pw.insert(pw.end(), ry.begin(), ry.end());
+    weight_claims.push_back({s.w_slot, pw, mc.w_eval});
+  }
+  S.matmul_s = since(t0);
+
+  // Step 6: open both commitments.
+  t0 = Clock::now();
+  const PackedClaim wpc = batch_claims_prove(c.witness_layout, wpacked, wclaims, ch);
+  pcs_open(wpcs, std::vector<std::vector<Ext>>{wpc.point}, ch);
+  const PackedClaim mpc = batch_claims_prove(c.weight_layout, w.packed, weight_claims, ch);
+  pcs_open(w.pcs, std::vector<std::vector<Ext>>{mpc.point}, ch);
+  S.open_s = since(t0);
+  return ch.finish();
+}
+
+}  // namespace vinfer::proof

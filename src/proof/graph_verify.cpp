@@ -1,0 +1,185 @@
+// graph_verify(): the verifier of graph_proof.hpp. It reads proof bytes only; every size,
+// degree and point count comes from the circuit and the statement.
+#include <string>
+
+#include "proof/graph_common.hpp"
+#include "vinfer/arith/requant.hpp"
+#include "vinfer/proof/logup.hpp"
+#include "vinfer/proof/matmul.hpp"
+#include "vinfer/proof/mle.hpp"
+
+namespace vinfer::proof {
+namespace {
+
+Error step_fail(const std::string& step, const Error& e) {
+  return fail(e.code, step + ": " + e.message);
+}
+
+Status check_statement(const Circuit& c, const GraphStatement& st) {
+  if (st.batch != c.batch || st.batch == 0)
+    return fail(Errc::mismatch, "statement: batch " + std::to_string(st.batch) + ", the circuit's is " + std::to_string(c.batch));
+  const Domain& di = c.domains[c.cols[c.input_col].domain];
+  const Domain& dout = c.domains[c.cols[c.output_col].domain];
+  if (st.input.size() != std::size_t{di.elems} * di.batch)
+    return fail(Errc::mismatch, "statement: the input holds " + std::to_string(st.input.size()) +
+                                    " values, the model takes " + std::to_string(std::size_t{di.elems} * di.batch));
+  if (st.output.size() != std::size_t{dout.elems} * dout.batch)
+    return fail(Errc::mismatch, "statement: the output holds " + std::to_string(st.output.size()) +
+                                    " values, the model gives " + std::to_string(std::size_t{dout.elems} * dout.batch));
+  for (std::int8_t v : st.input) {
+    if (v < -arith::kI8Max)
+      return fail(Errc::invalid_argument, "statement: an input value is -128, outside the int8 range [-127, 127]");
+  }
+  for (std::size_t i = 0; i < st.output.size(); ++i) {
+    if (st.output[i] < -arith::kActMax || st.output[i] > arith::kActMax)
+      return fail(Errc::invalid_argument, "statement: output " + std::to_string(i) + " is outside [-2^24, 2^24]");
+  }
+  return ok_status();
+}
+
+}  // namespace
+
+Status graph_verify(const Circuit& c, const GraphStatement& st, std::span<const std::uint8_t> proof) {
+  VINFER_CHECK(check_statement(c, st));
+  VerifierChannel ch(detail::kGraphDomain, proof);
+  detail::absorb_statement(ch.transcript(), st);
+  VINFER_TRY(commit::Hash wroot, ch.recv_hash("graph.witness_root"));
+  std::vector<SlotClaim> wclaims, weight_claims;
+  // Receives one claimed column value and records it as a claim on the witness.
+  auto recv_claim = [&](std::vector<SlotClaim>& list, std::uint32_t slot, std::vector<Ext> point,
+                        const char* label) -> Result<Ext> {
+    VINFER_TRY(Ext v, ch.recv_ext(label));
+    list.push_back({slot, std::move(point), v});
+    return v;
+  };
+
+  // Step 3: the lookups.
+  {
+    const Ext alpha = ch.challenge("graph.alpha");
+    const unsigned tree_vars = detail::lookup_tree_vars(c);
+    auto lc_r = logup_verify(tree_vars, alpha, ch);
+    if (!lc_r.ok())
+      return step_fail("lookups", lc_r.error());
+    const LookupClaims& lc = *lc_r;
+    // The table t(i) = i on [0, 2^16), zero beyond.
+    Ext t = Ext::zero(), high = Ext::one();
+    for (unsigned i = 0; i < tree_vars; ++i) {
+      if (i < kRangeBits)
+        t += lc.point[i] * Fp::from_u64(std::uint64_t{1} << i);
+      else
+        high *= Ext::one() - lc.point[i];
+    }
+    if (t * high != lc.table_eval)
+      return fail(Errc::mismatch, "lookups: the range table's evaluation is wrong");
+    // The witness: every lookup's affine expression from its domain's columns.
+    const unsigned lv = c.lookup_layout.total_vars;
+    std::vector<std::vector<Ext>> col_vals(c.cols.size());
+    for (std::uint32_t d = 0; d < c.domains.size(); ++d) {
+      const std::span<const Ext> sub(lc.point.data(), c.domains[d].vars());
+      for (std::uint32_t col : detail::lookup_witness_cols(c, d)) {
+        VINFER_TRY(Ext v, recv_claim(wclaims, c.cols[col].slot, {sub.begin(), sub.end()}, "graph.lookup_col"));
+        col_vals[col] = {v};
+      }
+    }
+    const std::span<const Ext> sub16(lc.point.data(), kRangeBits);
+    VINFER_TRY(Ext m16, recv_claim(wclaims, c.mult_slot, {sub16.begin(), sub16.end()}, "graph.lookup_mult"));
+    if (m16 * high != lc.mult_eval)
+      return fail(Errc::mismatch, "lookups: the multiplicities' evaluation does not match the committed column");
+    Ext w = Ext::zero();
+    Ext beyond = Ext::one();
+    for (unsigned i = lv; i < tree_vars; ++i)
+      beyond *= Ext::one() - lc.point[i];
+    const std::span<const Ext> lpoint(lc.point.data(), lv);
+    for (std::uint32_t j = 0; j < c.lookups.size(); ++j) {
+      const Lookup& l = c.lookups[j];
+      const std::span<const Ext> sub(lc.point.data(), c.domains[l.domain].vars());
+      Ext e = Ext::zero();
+      for (const auto& [col, coef] : l.lin) {
+        const Ext v = c.cols[col].kind == ColKind::witness ? col_vals[col][0] : detail::public_eval(c, st, col, sub);
+        e += v * Fp::from_i64(coef);
+      }
+      w += slot_selector(c.lookup_layout, j, lpoint) * e;
+    }
+    if (w * beyond != lc.wit_eval)
+      return fail(Errc::mismatch, "lookups: the looked-up values do not match the committed columns");
+  }
+
+  // Step 4: the zero-checks.
+  std::vector<std::pair<std::vector<Ext>, Ext>> acc_claim(c.cols.size());
+  {
+    const Ext beta = ch.challenge("graph.beta");
+    for (std::uint32_t d : detail::constrained_domains(c)) {
+      const std::vector<Ext> tau = ch.transcript().challenge_point("graph.tau", c.domains[d].vars());
+      const detail::ZeroCheck z = detail::zerocheck_of(c, d, beta);
+      auto sc = sumcheck_verify(Ext::zero(), c.domains[d].vars(), sumcheck_degree(z.terms), ch);
+      if (!sc.ok())
+        return step_fail("identities of domain " + std::to_string(d), sc.error());
+      std::vector<Ext> vals(z.cols.size() + 1);
+      vals[0] = eq_eval(tau, sc->point);
+      for (std::size_t i = 0; i < z.cols.size(); ++i) {
+        const std::uint32_t col = z.cols[i];
+        if (c.cols[col].kind == ColKind::witness) {
+          VINFER_TRY(vals[i + 1], recv_claim(wclaims, c.cols[col].slot, sc->point, "graph.zerocheck_col"));
+        } else if (c.cols[col].kind == ColKind::product) {
+          VINFER_TRY(vals[i + 1], ch.recv_ext("graph.gemm_acc"));
+          acc_claim[col] = {sc->point, vals[i + 1]};
+        } else {
+          vals[i + 1] = detail::public_eval(c, st, col, sc->point);
+        }
+      }
+      if (detail::eval_terms(z.terms, vals) != sc->value) {
+        return fail(Errc::mismatch, "identities of domain " + std::to_string(d) +
+                                        ": the columns' values do not satisfy the combined identity");
+      }
+    }
+  }
+
+  // Step 5: the gemms.
+  for (const GemmStep& s : c.gemms) {
+    const Domain& d = c.domains[c.cols[s.out_col].domain];
+    const auto& [p, acc] = acc_claim[s.out_col];
+    if (p.size() != d.vars())
+      return fail(Errc::mismatch, "gemm '" + s.node + "': no claim on its accumulator");  // circuit bug
+    const std::vector<Ext> ry(p.begin(), p.begin() + d.evars);
+    const std::vector<Ext> rb(p.begin() + d.evars, p.end());
+    VINFER_TRY(Ext bias, recv_claim(weight_claims, s.b_slot, ry, "graph.gemm_bias"));
+    std::vector<Fp> valid(std::size_t{1} << d.bvars, Fp::zero());
+    for (std::size_t b = 0; b < d.batch; ++b)
+      valid[b] = Fp::one();
+    const Ext product = acc - bias * mle_eval(valid, rb);
+    auto mc = matmul_verify(s.shape, ry, rb, product, ch);
+    if (!mc.ok())
+      return step_fail("gemm '" + s.node + "'", mc.error());
+    std::vector<Ext> px = mc->point_k;
+    px.insert(px.end(), rb.begin(), rb.end());
+    if (c.cols[s.x_col].kind == ColKind::witness) {
+      wclaims.push_back({c.cols[s.x_col].slot, px, mc->x_eval});
+    } else if (detail::public_eval(c, st, s.x_col, px) != mc->x_eval) {
+      return fail(Errc::mismatch, "gemm '" + s.node + "': the claimed input evaluation is not the input's");
+    }
+    std::vector<Ext> pw = mc->point_k;
+    pw.insert(pw.end(), ry.begin(), ry.end());
+    weight_claims.push_back({s.w_slot, pw, mc->w_eval});
+  }
+
+  // Step 6: both commitments.
+  auto wpc = batch_claims_verify(c.witness_layout, wclaims, ch);
+  if (!wpc.ok())
+    return step_fail("witness claims", wpc.error());
+  const std::vector<std::vector<Ext>> wpts = {wpc->point};
+  const std::vector<Ext> wvals = {wpc->value};
+  auto wo = pcs_verify(wroot, c.witness_layout.total_vars, wpts, wvals, ch);
+  if (!wo.ok())
+    return step_fail("witness opening", wo.error());
+  auto mpc = batch_claims_verify(c.weight_layout, weight_claims, ch);
+  if (!mpc.ok())
+    return step_fail("weight claims", mpc.error());
+  const std::vector<std::vector<Ext>> mpts = {mpc->point};
+  const std::vector<Ext> mvals = {mpc->value};
+  auto mo = pcs_verify(st.weights_root, c.weight_layout.total_vars, mpts, mvals, ch);
+  if (!mo.ok())
+    return step_fail("weight opening", mo.error());
+  return ch.finish();
+}
+
+}  // namespace vinfer::proof
