@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   vinfer::cli::add_eval_command(app);
   vinfer::cli::add_infer_command(app);
   vinfer::cli::add_bench_command(app);
+  vinfer::cli::add_prove_commands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

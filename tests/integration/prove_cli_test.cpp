@@ -1,0 +1,105 @@
+// `vinfer register | prove | verify` end to end on the committed MNIST MLP.
+#include "run_vinfer.hpp"
+
+namespace {
+
+using namespace vinfer_cli_test;  // NOLINT(google-build-using-namespace)
+namespace fs = std::filesystem;
+
+struct Proved {
+  fs::path dir, registry, proof, out, input;
+  std::string root;
+};
+
+// A registry in a temp folder beside a copy of the model, and one proof of the sample digit.
+Proved prove_sample(const std::string& tag) {
+  Proved p;
+  p.dir = fs::temp_directory_path() / ("vinfer_prove_" + std::to_string(::getpid()) + "_" + tag);
+  fs::create_directories(p.dir);
+  fs::copy_file(source_path("models/mnist-mlp.onnx"), p.dir / "mnist-mlp.onnx", fs::copy_options::overwrite_existing);
+  p.registry = p.dir / "registry.json";
+  p.proof = p.dir / "proof.bin";
+  p.out = p.dir / "prove.json";
+  p.input = source_path("models/mnist-sample-input.json");
+  const Outcome r = vinfer({"register", "--model", (p.dir / "mnist-mlp.onnx").string(), "--registry", p.registry.string(), "--json"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  const Outcome o = vinfer({"prove", "--model", (p.dir / "mnist-mlp.onnx").string(), "--input", p.input.string(), "-o",
+                            p.proof.string(), "--json", "--reps", "2"});
+  EXPECT_EQ(o.code, 0) << o.err;
+  const nlohmann::json j = o.json();
+  expect_keys(j, {"prove_s", "infer_s", "batch", "proof_bytes", "model_root", "output"});
+  EXPECT_EQ(j["batch"], 1);
+  EXPECT_EQ(j["output"].size(), 10u);
+  EXPECT_EQ(j["proof_bytes"].get<std::uint64_t>(), fs::file_size(p.proof));
+  EXPECT_EQ(j["model_root"], r.json()["model_root"]);
+  std::ofstream(p.out) << o.out;
+  p.root = j["model_root"].get<std::string>();
+  return p;
+}
+
+Outcome verify(const Proved& p, const fs::path& proof, const std::string& root, const fs::path& out) {
+  return vinfer({"verify", "--model-root", root, "--input", p.input.string(), "--output", out.string(), "--registry",
+                 p.registry.string(), proof.string(), "--json"});
+}
+
+TEST(ProveCli, AProofVerifiesAndEveryLieIsRejectedWithAReason) {
+  const Proved p = prove_sample("lies");
+  const Outcome ok = verify(p, p.proof, p.root, p.out);
+  EXPECT_EQ(ok.code, 0) << ok.err << ok.out;
+  expect_keys(ok.json(), {"ok", "verify_ms", "reason"});
+  EXPECT_TRUE(ok.json()["ok"].get<bool>());
+
+  // A forged output: the first logit moved by one.
+  nlohmann::json forged = nlohmann::json::parse(std::ifstream(p.out));
+  forged["output"][0] = forged["output"][0].get<int>() + 1;
+  std::ofstream(p.dir / "forged.json") << forged.dump();
+  const Outcome f = verify(p, p.proof, p.root, p.dir / "forged.json");
+  EXPECT_EQ(f.code, 1);
+  EXPECT_FALSE(f.json()["ok"].get<bool>());
+  EXPECT_FALSE(f.json()["reason"].get<std::string>().empty());
+
+  // A wrong model root.
+  std::string other = p.root;
+  other[0] = other[0] == 'a' ? 'b' : 'a';
+  const Outcome r = verify(p, p.proof, other, p.out);
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.json()["reason"].get<std::string>().find("model"), std::string::npos) << r.out;
+
+  // A wrong input: another digit of the same shape.
+  std::vector<double> px(784, 0.0);
+  px[400] = 1.0;
+  std::ofstream(p.dir / "other-input.json") << nlohmann::json(px).dump();
+  const Outcome in = vinfer({"verify", "--model-root", p.root, "--input", (p.dir / "other-input.json").string(), "--output",
+                             p.out.string(), "--registry", p.registry.string(), p.proof.string(), "--json"});
+  EXPECT_EQ(in.code, 1);
+
+  // Truncated and empty proof files.
+  std::ifstream src(p.proof, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(src)), std::istreambuf_iterator<char>());
+  std::ofstream(p.dir / "short.bin", std::ios::binary) << bytes.substr(0, bytes.size() - 100);
+  std::ofstream(p.dir / "empty.bin", std::ios::binary) << "";
+  for (const char* name : {"short.bin", "empty.bin"}) {
+    const Outcome t = verify(p, p.dir / name, p.root, p.out);
+    EXPECT_EQ(t.code, 1) << name;
+    EXPECT_FALSE(t.json()["reason"].get<std::string>().empty()) << name;
+  }
+  fs::remove_all(p.dir);
+}
+
+TEST(ProveCli, RegisterCheckRecomputesTheCommittedRegistry) {
+  // models/registry.json is reproducible from the weights.
+  const Outcome o = vinfer({"register", "--model", source_path("models/mnist-mlp.onnx").string(), "--registry",
+                            source_path("models/registry.json").string(), "--check", "--json"});
+  EXPECT_EQ(o.code, 0) << o.err << o.out;
+  EXPECT_TRUE(o.json()["matches"].get<bool>());
+}
+
+TEST(ProveCli, TheCnnIsRefusedNamingItsUnprovableOperator) {
+  const fs::path out = fs::temp_directory_path() / ("vinfer_cnn_" + std::to_string(::getpid()) + ".bin");
+  const Outcome o = vinfer({"prove", "--model", source_path("models/mnist-cnn.onnx").string(), "--input",
+                            source_path("models/mnist-sample-input.json").string(), "-o", out.string()});
+  EXPECT_EQ(o.code, 1);
+  EXPECT_NE(o.err.find("conv"), std::string::npos) << o.err;
+}
+
+}  // namespace
