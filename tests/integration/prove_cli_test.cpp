@@ -103,3 +103,27 @@ TEST(ProveCli, TheCnnIsRefusedNamingItsUnprovableOperator) {
 }
 
 }  // namespace
+
+namespace {
+
+using namespace vinfer_cli_test;  // NOLINT(google-build-using-namespace)
+
+TEST(DemoCli, ProofRowsInTheOneSchemaHonestAcceptedCheatersCaught) {
+  const Outcome o = vinfer({"demo", "proof", "--batch", "2", "--json"});
+  ASSERT_EQ(o.code, 0) << o.err;
+  const nlohmann::json j = o.json();
+  ASSERT_TRUE(j["scenarios"].is_array());
+  ASSERT_GE(j["scenarios"].size(), 3u);
+  for (const auto& r : j["scenarios"]) {
+    expect_keys(r, {"mode", "scenario", "cheater", "caught", "honest_slashed", "cost_multiplier", "latency",
+                    "latency_unit", "rounds", "referee_macs", "wall_s"});
+    EXPECT_EQ(r["mode"], "proof");
+    EXPECT_FALSE(r["honest_slashed"].get<bool>());
+    EXPECT_EQ(r["caught"].get<bool>(), r["cheater"] != "none") << r.dump();
+  }
+  const Outcome bad = vinfer({"demo", "quorum:3"});
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_NE(bad.err.find("quorum:3"), std::string::npos) << bad.err;
+}
+
+}  // namespace
