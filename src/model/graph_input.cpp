@@ -51,6 +51,8 @@ Result<GraphInput> parse_graph_input(std::string_view text, const Shape& input_s
     doc = json::parse(text.begin(), text.end());
   } catch (const json::parse_error& e) {
     return fail(Errc::parse, "input: not JSON (at byte " + std::to_string(e.byte) + ")");
+  } catch (const json::exception& e) {  // e.g. out_of_range: a number beyond double ("1e999")
+    return fail(Errc::parse, std::string("input: ") + e.what());
   }
   if (!doc.is_array())
     return fail(Errc::parse, "input: expected a JSON array, got " + std::string(doc.type_name()));

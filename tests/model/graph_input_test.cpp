@@ -55,6 +55,7 @@ TEST(GraphInput, ErrorsSayWhatIsWrong) {
   expect_error("[0, 1, 2]", Errc::mismatch, "holds 3 numbers; the model's input 4 needs 4");
   expect_error("[0, 1, \"a\", 0]", Errc::parse, "element 2 is string");
   expect_error("[0, 1, true, 0]", Errc::parse, "element 2 is boolean");
+  expect_error("[0, 1e999, 0, 0]", Errc::parse, "number overflow");
   expect_error("[0, 1, 255, 0]", Errc::invalid_argument, "element 2 = 255 is outside [-1, 1]");
   expect_error("[[0, 0, 0, 0], [0, 0, 0]]", Errc::mismatch, "sample 1: holds 3 numbers");
   expect_error("[[0, 0, 0, 0], 5]", Errc::parse, "sample 1: expected an array of numbers");
