@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "proof/fp_fast.hpp"
+#include "proof/keccak_x8.hpp"
 #include "vinfer/assert.hpp"
 #include "vinfer/commit/merkle.hpp"
 #include "vinfer/proof/mle.hpp"
@@ -299,8 +300,9 @@ PcsProverData pcs_commit(std::span<const Fp> values, const PcsParams& params) {
   for (std::size_t i = 0; i < rows; ++i) {
     enc.encode(values.subspan(i * cols, cols), std::span<Fp>(d.encoded.data() + i * n, n));
   }
-  // Hash the columns a block at a time: a cache-sized transpose of `block` columns, then one
-  // leaf per column from contiguous bytes.
+  // Hash the columns a block at a time: a cache-sized transpose of `block` columns, then
+  // their leaves from contiguous bytes, eight at a time (keccak_x8.hpp).
+  const detail::KeccakX8Fn hash8 = detail::keccak256_x8_best();
   const std::size_t block = std::min<std::size_t>(n, 256);
   std::vector<Fp> t(block * rows);
   d.tree.assign(2 * n, commit::Hash{});
@@ -311,12 +313,26 @@ PcsProverData pcs_commit(std::span<const Fp> values, const PcsParams& params) {
         t[k * rows + i] = src[k];
       }
     }
-    for (std::size_t k = 0; k < block; ++k) {
-      d.tree[n + j0 + k] = column_leaf(fp_bytes({t.data() + k * rows, rows}));
+    for (std::size_t k0 = 0; k0 < block; k0 += 8) {
+      const std::size_t count = std::min<std::size_t>(8, block - k0);
+      const std::uint8_t* msgs[8];
+      for (std::size_t k = 0; k < count; ++k) {
+        msgs[k] = fp_bytes({t.data() + (k0 + k) * rows, rows}).data();
+      }
+      hash8(kPcsColumnDomain, msgs, count, 8 * rows, d.tree.data() + n + j0 + k0);
     }
   }
-  for (std::size_t x = n - 1; x >= 1; --x) {
-    d.tree[x] = commit::merkle_node(d.tree[2 * x], d.tree[2 * x + 1]);
+  // Internal nodes level by level, eight at a time: node x = H(0x01 || tree[2x] || tree[2x+1]),
+  // its two children adjacent in memory (merkle.hpp's node).
+  for (std::size_t level = n / 2; level >= 1; level /= 2) {
+    for (std::size_t x0 = level; x0 < 2 * level; x0 += 8) {
+      const std::size_t count = std::min<std::size_t>(8, 2 * level - x0);
+      const std::uint8_t* msgs[8];
+      for (std::size_t k = 0; k < count; ++k) {
+        msgs[k] = d.tree[2 * (x0 + k)].data();
+      }
+      hash8(commit::kNodeDomain, msgs, count, 64, d.tree.data() + x0);
+    }
   }
   d.root = d.tree[1];
   return d;

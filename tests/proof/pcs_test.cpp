@@ -6,6 +6,7 @@
 
 #include "vinfer/proof/mle.hpp"
 #include "vinfer/proof/ntt.hpp"
+#include "vinfer/tensor/isa.hpp"
 
 namespace vinfer::proof {
 namespace {
@@ -121,6 +122,21 @@ TEST(Pcs, EncodingIsTheStatedReedSolomonCode) {
         ASSERT_EQ(d.encoded[i * n + s * cols + k], acc) << i << " " << s << " " << k;
       }
     }
+  }
+}
+
+TEST(Pcs, EveryIsaCommitsToTheSameRoot) {
+  std::mt19937_64 rng(22);
+  const std::vector<Fp> values = random_values(rng, 13);
+  std::vector<commit::Hash> roots;
+  const tensor::Isa was = tensor::active_isa();
+  for (tensor::Isa isa : tensor::available_isas()) {
+    tensor::set_isa_for_testing(isa);
+    roots.push_back(pcs_commit(values).root);
+  }
+  tensor::set_isa_for_testing(was);
+  for (const commit::Hash& r : roots) {
+    EXPECT_EQ(r, roots[0]);
   }
 }
 

@@ -1,0 +1,40 @@
+// Internal to src/proof: Keccak-256 of up to eight equal-length messages at once, for the
+// polynomial commitment's column leaves and Merkle levels (the prover hashes 4x its
+// witness in column bytes; one AVX-512 register holds the same lane of eight states).
+// Digests are exactly commit::Keccak256's (EVM padding): keccak256_x8__avx512 has the
+// scalar twin keccak256_x8_ref, and pcs_test compares them on random inputs.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "vinfer/commit/keccak.hpp"
+
+namespace vinfer::proof::detail {
+
+/// out[k] = keccak256(domain || msgs[k][0 .. len)) for k < count <= 8.
+using KeccakX8Fn = void (*)(std::uint8_t domain,
+                            const std::uint8_t* const* msgs,
+                            std::size_t count,
+                            std::size_t len,
+                            commit::Hash* out);
+
+/// One commit::Keccak256 per message.
+void keccak256_x8_ref(std::uint8_t domain,
+                      const std::uint8_t* const* msgs,
+                      std::size_t count,
+                      std::size_t len,
+                      commit::Hash* out);
+
+/// Eight sponges in the lanes of AVX-512 registers; only call where the CPU has AVX-512F.
+void keccak256_x8__avx512(std::uint8_t domain,
+                          const std::uint8_t* const* msgs,
+                          std::size_t count,
+                          std::size_t len,
+                          commit::Hash* out);
+
+/// The AVX-512 version where tensor::active_isa() is avx512 (so VINFER_ISA=scalar or avx2
+/// selects the reference), else the reference.
+KeccakX8Fn keccak256_x8_best();
+
+}  // namespace vinfer::proof::detail
