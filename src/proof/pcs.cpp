@@ -5,7 +5,10 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <functional>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <utility>
 
 #include "proof/fp_fast.hpp"
@@ -14,6 +17,7 @@
 #include "vinfer/commit/merkle.hpp"
 #include "vinfer/proof/mle.hpp"
 #include "vinfer/proof/ntt.hpp"
+#include "vinfer/tensor/thread_pool.hpp"
 
 namespace vinfer::proof {
 namespace {
@@ -45,6 +49,20 @@ double estimated_bytes(unsigned vars, unsigned col_vars, unsigned rate_log, unsi
   const unsigned meet = std::min<unsigned>(depth, std::bit_width(distinct) - 1);
   const double siblings = static_cast<double>(distinct) * (depth - meet);
   return 2 * 16 * cols + 8 * rows * static_cast<double>(distinct) + 32 * siblings;
+}
+
+// The commit's loops (rows to encode, column blocks to hash, tree levels) are split over
+// the machine's threads; every piece writes its own outputs, so the commitment does not
+// depend on the split. A second caller while the pool is busy runs inline.
+void for_range(std::size_t n, const std::function<void(std::size_t, std::size_t)>& fn) {
+  static std::mutex mu;
+  static tensor::ThreadPool pool(std::max(1u, std::thread::hardware_concurrency()));
+  std::unique_lock<std::mutex> lock(mu, std::try_to_lock);
+  if (!lock.owns_lock() || pool.size() == 1 || n < 2) {
+    fn(0, n);
+    return;
+  }
+  pool.parallel_for(n, fn);
 }
 
 commit::Hash column_leaf(std::span<const std::uint8_t> bytes) {
@@ -297,41 +315,53 @@ PcsProverData pcs_commit(std::span<const Fp> values, const PcsParams& params) {
 
   // Encode each row in place in the row-major code matrix.
   d.encoded.resize(rows * n);
-  for (std::size_t i = 0; i < rows; ++i) {
-    enc.encode(values.subspan(i * cols, cols), std::span<Fp>(d.encoded.data() + i * n, n));
-  }
+  for_range(rows, [&](std::size_t r0, std::size_t r1) {
+    for (std::size_t i = r0; i < r1; ++i) {
+      enc.encode(values.subspan(i * cols, cols), std::span<Fp>(d.encoded.data() + i * n, n));
+    }
+  });
   // Hash the columns a block at a time: a cache-sized transpose of `block` columns, then
   // their leaves from contiguous bytes, eight at a time (keccak_x8.hpp).
   const detail::KeccakX8Fn hash8 = detail::keccak256_x8_best();
   const std::size_t block = std::min<std::size_t>(n, 256);
-  std::vector<Fp> t(block * rows);
   d.tree.assign(2 * n, commit::Hash{});
-  for (std::size_t j0 = 0; j0 < n; j0 += block) {
-    for (std::size_t i = 0; i < rows; ++i) {
-      const Fp* src = d.encoded.data() + i * n + j0;
-      for (std::size_t k = 0; k < block; ++k) {
-        t[k * rows + i] = src[k];
+  for_range(n / block, [&](std::size_t b0, std::size_t b1) {
+    std::vector<Fp> t(block * rows);
+    for (std::size_t j0 = b0 * block; j0 < b1 * block; j0 += block) {
+      for (std::size_t i = 0; i < rows; ++i) {
+        const Fp* src = d.encoded.data() + i * n + j0;
+        for (std::size_t k = 0; k < block; ++k) {
+          t[k * rows + i] = src[k];
+        }
+      }
+      for (std::size_t k0 = 0; k0 < block; k0 += 8) {
+        const std::size_t count = std::min<std::size_t>(8, block - k0);
+        const std::uint8_t* msgs[8];
+        for (std::size_t k = 0; k < count; ++k) {
+          msgs[k] = fp_bytes({t.data() + (k0 + k) * rows, rows}).data();
+        }
+        hash8(kPcsColumnDomain, msgs, count, 8 * rows, d.tree.data() + n + j0 + k0);
       }
     }
-    for (std::size_t k0 = 0; k0 < block; k0 += 8) {
-      const std::size_t count = std::min<std::size_t>(8, block - k0);
-      const std::uint8_t* msgs[8];
-      for (std::size_t k = 0; k < count; ++k) {
-        msgs[k] = fp_bytes({t.data() + (k0 + k) * rows, rows}).data();
-      }
-      hash8(kPcsColumnDomain, msgs, count, 8 * rows, d.tree.data() + n + j0 + k0);
-    }
-  }
+  });
   // Internal nodes level by level, eight at a time: node x = H(0x01 || tree[2x] || tree[2x+1]),
   // its two children adjacent in memory (merkle.hpp's node).
   for (std::size_t level = n / 2; level >= 1; level /= 2) {
-    for (std::size_t x0 = level; x0 < 2 * level; x0 += 8) {
-      const std::size_t count = std::min<std::size_t>(8, 2 * level - x0);
-      const std::uint8_t* msgs[8];
-      for (std::size_t k = 0; k < count; ++k) {
-        msgs[k] = d.tree[2 * (x0 + k)].data();
+    const std::size_t groups = (level + 7) / 8;
+    auto hash_groups = [&](std::size_t g0, std::size_t g1) {
+      for (std::size_t x0 = level + 8 * g0; x0 < std::min(2 * level, level + 8 * g1); x0 += 8) {
+        const std::size_t count = std::min<std::size_t>(8, 2 * level - x0);
+        const std::uint8_t* msgs[8];
+        for (std::size_t k = 0; k < count; ++k) {
+          msgs[k] = d.tree[2 * (x0 + k)].data();
+        }
+        hash8(commit::kNodeDomain, msgs, count, 64, d.tree.data() + x0);
       }
-      hash8(commit::kNodeDomain, msgs, count, 64, d.tree.data() + x0);
+    };
+    if (groups >= 64) {
+      for_range(groups, hash_groups);
+    } else {
+      hash_groups(0, groups);
     }
   }
   d.root = d.tree[1];
