@@ -31,7 +31,10 @@ unsigned bitlen(i128 v) {
 
 class Builder {
  public:
-  Builder(const QGraph& g, std::uint32_t batch) : g_(g) { c_.batch = batch; }
+  Builder(const QGraph& g, std::uint32_t batch, unsigned range_bits) : g_(g), rb_(range_bits) {
+    c_.batch = batch;
+    c_.range_bits = range_bits;
+  }
 
   Result<Circuit> build();
 
@@ -80,10 +83,11 @@ class Builder {
     c_.lookups.push_back({std::move(what), d, std::move(lin)});
   }
 
-  // col lies in [0, 2^bits[e]) on element e (bits[e] <= 62): 16-bit limbs when wider than
-  // the table, and a scaled copy of the top limb when the bound is not a multiple of 16.
+  // col lies in [0, 2^bits[e]) on element e (bits[e] <= 62): limbs of the table's width when
+  // wider than the table, and a scaled copy of the top limb when the bound is not a multiple
+  // of that width.
   void range(std::uint32_t col, const std::vector<unsigned>& bits, const std::string& what);
-  // 0 <= col < 2^bits[e] for bits[e] <= 16: col in the table, and col * 2^(16 - bits) too.
+  // 0 <= col < 2^bits[e] for bits[e] <= rb: col in the table, and col * 2^(rb - bits) too.
   void range16(std::uint32_t col, const std::vector<unsigned>& bits, const std::string& what);
 
   Status gemm(const QNode& n, std::uint32_t index);
@@ -91,6 +95,7 @@ class Builder {
   Status relu(const QNode& n, std::uint32_t index);
 
   const QGraph& g_;
+  const unsigned rb_;
   Circuit c_;
   std::vector<std::uint32_t> masks_;
   std::vector<std::uint32_t> value_col_;  // value id -> column
@@ -100,19 +105,19 @@ class Builder {
 void Builder::range16(std::uint32_t col, const std::vector<unsigned>& bits, const std::string& what) {
   const std::uint32_t d = c_.cols[col].domain;
   lookup(d, what, {{col, 1}});
-  const bool all16 = std::all_of(bits.begin(), bits.end(), [](unsigned b) { return b >= kRangeBits; });
+  const bool all16 = std::all_of(bits.begin(), bits.end(), [this](unsigned b) { return b >= rb_; });
   if (all16)
     return;
   const bool uniform = std::all_of(bits.begin(), bits.end(), [&](unsigned b) { return b == bits[0]; });
   if (uniform) {
-    lookup(d, what + "*2^" + std::to_string(kRangeBits - bits[0]),
-           {{col, std::int64_t{1} << (kRangeBits - bits[0])}});
+    lookup(d, what + "*2^" + std::to_string(rb_ - bits[0]),
+           {{col, std::int64_t{1} << (rb_ - bits[0])}});
     return;
   }
   // Per-element scale: a committed copy s = k * col with k[e] = 2^(16 - bits[e]).
   std::vector<std::int64_t> k(bits.size());
   for (std::size_t e = 0; e < bits.size(); ++e)
-    k[e] = std::int64_t{1} << (kRangeBits - std::min(bits[e], kRangeBits));
+    k[e] = std::int64_t{1} << (rb_ - std::min(bits[e], rb_));
   const std::uint32_t kc = constant(d, c_.cols[col].name + ".scale", std::move(k));
   const std::uint32_t s = witness(d, c_.cols[col].name + ".scaled", Derive::scaled, col, kc);
   constrain(d, what + " scaled copy", {{1, {s}}, {-1, {kc, col}}});
@@ -121,20 +126,20 @@ void Builder::range16(std::uint32_t col, const std::vector<unsigned>& bits, cons
 
 void Builder::range(std::uint32_t col, const std::vector<unsigned>& bits, const std::string& what) {
   const unsigned widest = *std::max_element(bits.begin(), bits.end());
-  if (widest <= kRangeBits) {
+  if (widest <= rb_) {
     range16(col, bits, what);
     return;
   }
   const std::uint32_t d = c_.cols[col].domain;
-  const unsigned limbs = (widest + kRangeBits - 1) / kRangeBits;
+  const unsigned limbs = (widest + rb_ - 1) / rb_;
   std::vector<Term> sum = {{1, {col}}};
   for (unsigned j = 0; j < limbs; ++j) {
     const std::uint32_t l = witness(d, c_.cols[col].name + ".limb" + std::to_string(j), Derive::limb, col, j);
-    sum.push_back({-(std::int64_t{1} << (kRangeBits * j)), {l}});
+    sum.push_back({-(std::int64_t{1} << (rb_ * j)), {l}});
     std::vector<unsigned> lb(bits.size());
     for (std::size_t e = 0; e < bits.size(); ++e) {
-      const int left = static_cast<int>(bits[e]) - static_cast<int>(kRangeBits * j);
-      lb[e] = static_cast<unsigned>(std::clamp(left, 0, static_cast<int>(kRangeBits)));
+      const int left = static_cast<int>(bits[e]) - static_cast<int>(rb_ * j);
+      lb[e] = static_cast<unsigned>(std::clamp(left, 0, static_cast<int>(rb_)));
     }
     range16(l, lb, what + " limb " + std::to_string(j));
   }
@@ -175,7 +180,7 @@ Status Builder::gemm(const QNode& n, std::uint32_t index) {
 // graph output): with q = y + pos - neg,
 //   x * mant_c + half_c - 2^s_c * q - rem = 0,  rem in [0, 2^s_c)      (q is the rounding)
 //   (L - y) * pos = 0,  (L + y) * neg = 0,  pos, neg in [0, 2^B_c)     (y is q clamped)
-//   L - y, L + y in [0, 2^16)  (int8 outputs; the graph output is checked by the verifier)
+//   L - y, L + y in the range table  (int8 outputs; the graph output is checked by the verifier)
 // Soundness needs every integer in the first identity to stay below p in magnitude, so that
 // equality mod p is equality of integers: checked here from |x| <= kAccMax.
 Status Builder::requant(const QNode& n, std::uint32_t index, bool is_output) {
@@ -322,20 +327,29 @@ Result<Circuit> Builder::build() {
     }
   }
   c_.mult_slot = static_cast<std::uint32_t>(wv.size());
-  wv.push_back(kRangeBits);
+  wv.push_back(rb_);
   c_.witness_layout = make_layout(wv);
-  std::vector<unsigned> lv;
+  std::vector<unsigned> lv = {rb_};
   for (const Lookup& l : c_.lookups)
     lv.push_back(c_.domains[l.domain].vars());
-  c_.lookup_layout = make_layout(lv);
+  c_.fraction_layout = make_layout(lv);
   c_.weight_layout = make_layout(weight_vars_);
   return std::move(c_);
 }
 
 }  // namespace
 
-Result<Circuit> build_circuit(const model::QGraph& g, std::uint32_t batch) {
-  return Builder(g, batch).build();
+Result<Circuit> build_circuit(const model::QGraph& g, std::uint32_t batch, unsigned range_bits) {
+  if (range_bits == kRangeBitsSmall || range_bits == kRangeBitsLarge)
+    return Builder(g, batch, range_bits).build();
+  if (range_bits != 0)
+    return fail(Errc::invalid_argument, "prove: range table of " + std::to_string(range_bits) + " bits (8 or 16)");
+  VINFER_TRY(Circuit large, Builder(g, batch, kRangeBitsLarge).build());
+  VINFER_TRY(Circuit small, Builder(g, batch, kRangeBitsSmall).build());
+  auto tree = [](const Circuit& c) {
+    return c.fraction_layout.total_vars;
+  };
+  return tree(small) < tree(large) ? std::move(small) : std::move(large);
 }
 
 std::vector<Fp> pack_weights(const Circuit& c, const model::QGraph& g) {

@@ -85,7 +85,7 @@ std::vector<std::uint32_t> constrained_domains(const Circuit& c) {
 }
 
 unsigned lookup_tree_vars(const Circuit& c) {
-  return lookup_vars(std::size_t{1} << kRangeBits, std::size_t{1} << c.lookup_layout.total_vars);
+  return c.fraction_layout.total_vars;
 }
 
 Ext public_eval(const Circuit& c, const GraphStatement& st, std::uint32_t col, std::span<const Ext> point) {

@@ -150,7 +150,7 @@ Status WitnessFiller::fill() {
     if (col.derive == Derive::limb) {
       for (std::size_t j = 0; j < out.size(); ++j) {
         VINFER_ASSERT(src[j] >= 0);
-        out[j] = (src[j] >> (kRangeBits * col.index)) & ((std::int64_t{1} << kRangeBits) - 1);
+        out[j] = (src[j] >> (c_.range_bits * col.index)) & ((std::int64_t{1} << c_.range_bits) - 1);
       }
     } else {
       const std::vector<std::int64_t> k = expand(col.index);
@@ -200,7 +200,7 @@ Result<std::vector<std::uint8_t>> graph_prove(const Circuit& c,
 
   // Lookup vectors and the range multiplicities.
   std::vector<std::vector<Fp>> lookup_slots;
-  std::vector<std::uint64_t> count(std::size_t{1} << kRangeBits, 0);
+  std::vector<std::uint64_t> count(std::size_t{1} << c.range_bits, 0);
   for (const Lookup& l : c.lookups) {
     const Domain& d = c.domains[l.domain];
     std::vector<std::int64_t> v(std::size_t{1} << d.vars(), 0);
@@ -210,25 +210,20 @@ Result<std::vector<std::uint8_t>> graph_prove(const Circuit& c,
         v[i] += coef * x[i];
     }
     for (std::size_t i = 0; i < v.size(); ++i) {
-      if (v[i] < 0 || v[i] >= (std::int64_t{1} << kRangeBits)) {
+      if (v[i] < 0 || v[i] >= (std::int64_t{1} << c.range_bits)) {
         return fail(Errc::mismatch, "prove: lookup '" + l.what + "' has " + std::to_string(v[i]) +
-                                        " at row " + std::to_string(i) + ", outside [0, 2^16)");
+                                        " at row " + std::to_string(i) + ", outside the range table");
       }
       ++count[static_cast<std::size_t>(v[i])];
     }
     lookup_slots.push_back(to_fp(v));
   }
-  const std::vector<Fp> lookup_packed = pack_slots(c.lookup_layout, lookup_slots);
-  const unsigned tree_vars = detail::lookup_tree_vars(c);
-  count[0] += (std::size_t{1} << tree_vars) - lookup_packed.size();  // the tree pads with entry 0
-  // Gaps in the lookup layout are zeros that pack_slots left: count them too.
-  std::size_t used = 0;
-  for (const auto& s : lookup_slots)
-    used += s.size();
-  count[0] += lookup_packed.size() - used;
   std::vector<Fp> mult16(count.size());
   for (std::size_t i = 0; i < count.size(); ++i)
     mult16[i] = Fp::from_u64(count[i]);
+  std::size_t used = 0;
+  for (const auto& sl : lookup_slots)
+    used += sl.size();
 
   // Step 2: the witness commitment.
   std::vector<std::vector<Fp>> wslots(c.witness_layout.vars.size());
@@ -262,21 +257,30 @@ Result<std::vector<std::uint8_t>> graph_prove(const Circuit& c,
   t0 = Clock::now();
   {
     const Ext alpha = ch.challenge("graph.alpha");
-    const std::size_t n = std::size_t{1} << tree_vars;
-    std::vector<Ext> table(std::size_t{1} << kRangeBits);
-    for (std::size_t i = 0; i < table.size(); ++i)
-      table[i] = Ext(Fp::from_u64(i));
-    std::vector<Fp> mult(n, Fp::zero());
-    std::copy(mult16.begin(), mult16.end(), mult.begin());
-    std::vector<Ext> wit(lookup_packed.begin(), lookup_packed.end());
-    const LookupClaims lc = logup_prove(table, mult, wit, alpha, ch);
+    // Leaves (circuit.hpp, fraction_layout): the table's m_i / (alpha - i), each lookup's
+    // -1 / (alpha - value), and 0 / 1 elsewhere.
+    const SlotLayout& fl = c.fraction_layout;
+    std::vector<Ext> p(std::size_t{1} << fl.total_vars, Ext::zero());
+    std::vector<Ext> q(p.size(), Ext::one());
+    for (std::size_t i = 0; i < mult16.size(); ++i) {
+      p[fl.offset[0] + i] = Ext(mult16[i]);
+      q[fl.offset[0] + i] = alpha - Ext(Fp::from_u64(i));
+    }
+    for (std::size_t j = 0; j < lookup_slots.size(); ++j) {
+      const std::uint64_t off = fl.offset[j + 1];
+      for (std::size_t i = 0; i < lookup_slots[j].size(); ++i) {
+        p[off + i] = -Ext::one();
+        q[off + i] = alpha - Ext(lookup_slots[j][i]);
+      }
+    }
+    const FractionClaims lc = fraction_tree_prove(std::move(p), std::move(q), ch);
     for (std::uint32_t d = 0; d < c.domains.size(); ++d) {
       const std::span<const Ext> sub(lc.point.data(), c.domains[d].vars());
       for (std::uint32_t col : detail::lookup_witness_cols(c, d))
         claim(wclaims, c.cols[col].slot, {sub.begin(), sub.end()}, col_eval(col, sub), "graph.lookup_col");
     }
-    const std::span<const Ext> sub16(lc.point.data(), kRangeBits);
-    claim(wclaims, c.mult_slot, {sub16.begin(), sub16.end()}, mle_eval(mult16, sub16), "graph.lookup_mult");
+    const std::span<const Ext> subt(lc.point.data(), c.range_bits);
+    claim(wclaims, c.mult_slot, {subt.begin(), subt.end()}, mle_eval(mult16, subt), "graph.lookup_mult");
   }
   S.lookup_s = since(t0);
 

@@ -56,51 +56,47 @@ Status graph_verify(const Circuit& c, const GraphStatement& st, std::span<const 
   // Step 3: the lookups.
   {
     const Ext alpha = ch.challenge("graph.alpha");
-    const unsigned tree_vars = detail::lookup_tree_vars(c);
-    auto lc_r = logup_verify(tree_vars, alpha, ch);
-    if (!lc_r.ok())
-      return step_fail("lookups", lc_r.error());
-    const LookupClaims& lc = *lc_r;
-    // The table t(i) = i on [0, 2^16), zero beyond.
-    Ext t = Ext::zero(), high = Ext::one();
-    for (unsigned i = 0; i < tree_vars; ++i) {
-      if (i < kRangeBits)
-        t += lc.point[i] * Fp::from_u64(std::uint64_t{1} << i);
-      else
-        high *= Ext::one() - lc.point[i];
-    }
-    if (t * high != lc.table_eval)
-      return fail(Errc::mismatch, "lookups: the range table's evaluation is wrong");
-    // The witness: every lookup's affine expression from its domain's columns.
-    const unsigned lv = c.lookup_layout.total_vars;
+    const SlotLayout& fl = c.fraction_layout;
+    auto fc = fraction_tree_verify(fl.total_vars, ch);
+    if (!fc.ok())
+      return step_fail("lookups", fc.error());
+    const std::vector<Ext>& r = fc->point;
+    // The table t(i) = i over its slot's low coordinates.
+    Ext t = Ext::zero();
+    for (unsigned i = 0; i < c.range_bits; ++i)
+      t += r[i] * Fp::from_u64(std::uint64_t{1} << i);
     std::vector<std::vector<Ext>> col_vals(c.cols.size());
     for (std::uint32_t d = 0; d < c.domains.size(); ++d) {
-      const std::span<const Ext> sub(lc.point.data(), c.domains[d].vars());
+      const std::span<const Ext> sub(r.data(), c.domains[d].vars());
       for (std::uint32_t col : detail::lookup_witness_cols(c, d)) {
         VINFER_TRY(Ext v, recv_claim(wclaims, c.cols[col].slot, {sub.begin(), sub.end()}, "graph.lookup_col"));
         col_vals[col] = {v};
       }
     }
-    const std::span<const Ext> sub16(lc.point.data(), kRangeBits);
-    VINFER_TRY(Ext m16, recv_claim(wclaims, c.mult_slot, {sub16.begin(), sub16.end()}, "graph.lookup_mult"));
-    if (m16 * high != lc.mult_eval)
-      return fail(Errc::mismatch, "lookups: the multiplicities' evaluation does not match the committed column");
-    Ext w = Ext::zero();
-    Ext beyond = Ext::one();
-    for (unsigned i = lv; i < tree_vars; ++i)
-      beyond *= Ext::one() - lc.point[i];
-    const std::span<const Ext> lpoint(lc.point.data(), lv);
+    const std::span<const Ext> subt(r.data(), c.range_bits);
+    VINFER_TRY(Ext m, recv_claim(wclaims, c.mult_slot, {subt.begin(), subt.end()}, "graph.lookup_mult"));
+    // p~(r) = sel_0 m~ - sum_j sel_j;  q~(r) = sum_slots sel (alpha - value~) + (1 - sum_slots sel).
+    const Ext sel0 = slot_selector(fl, 0, r);
+    Ext p = sel0 * m;
+    Ext q = sel0 * (alpha - t);
+    Ext covered = sel0;
     for (std::uint32_t j = 0; j < c.lookups.size(); ++j) {
       const Lookup& l = c.lookups[j];
-      const std::span<const Ext> sub(lc.point.data(), c.domains[l.domain].vars());
+      const std::span<const Ext> sub(r.data(), c.domains[l.domain].vars());
       Ext e = Ext::zero();
       for (const auto& [col, coef] : l.lin) {
         const Ext v = c.cols[col].kind == ColKind::witness ? col_vals[col][0] : detail::public_eval(c, st, col, sub);
         e += v * Fp::from_i64(coef);
       }
-      w += slot_selector(c.lookup_layout, j, lpoint) * e;
+      const Ext sel = slot_selector(fl, j + 1, r);
+      p -= sel;
+      q += sel * (alpha - e);
+      covered += sel;
     }
-    if (w * beyond != lc.wit_eval)
+    q += Ext::one() - covered;
+    if (p != fc->p)
+      return fail(Errc::mismatch, "lookups: the multiplicities do not match the committed column");
+    if (q != fc->q)
       return fail(Errc::mismatch, "lookups: the looked-up values do not match the committed columns");
   }
 

@@ -63,26 +63,15 @@ Result<std::vector<Fp>> lookup_multiplicities(std::span<const Ext> table,
   return m;
 }
 
-LookupClaims logup_prove(std::span<const Ext> table,
-                         std::span<const Fp> mult,
-                         std::span<const Ext> witness,
-                         Ext alpha,
-                         ProverChannel& ch) {
-  const unsigned vars = lookup_vars(table.size(), witness.size());
-  const std::size_t n = std::size_t{1} << vars;
-  VINFER_ASSERT(mult.size() == n);
-  // Leaves (logup.hpp): 2i table side, 2i+1 witness side.
-  std::vector<Layer> layers(vars + 2);
-  Layer& leaves = layers[vars + 1];
-  leaves.p.resize(2 * n);
-  leaves.q.resize(2 * n);
-  const Ext wpad = pad_value(table);
-  for (std::size_t i = 0; i < n; ++i) {
-    leaves.p[2 * i] = Ext(mult[i]);
-    leaves.q[2 * i] = alpha - (i < table.size() ? table[i] : Ext::zero());
-    leaves.p[2 * i + 1] = -Ext::one();
-    leaves.q[2 * i + 1] = alpha - (i < witness.size() ? witness[i] : wpad);
-  }
+FractionClaims fraction_tree_prove(std::vector<Ext> p, std::vector<Ext> q, ProverChannel& ch) {
+  VINFER_ASSERT(p.size() == q.size() && p.size() >= 2);
+  const unsigned n = log2_ceil(p.size());
+  VINFER_ASSERT((std::size_t{1} << n) == p.size());
+  // layers[n] are the leaves; layer k holds 2^k fractions.
+  std::vector<Layer> layers(n + 1);
+  layers[n].p = std::move(p);
+  layers[n].q = std::move(q);
+  const unsigned vars = n - 1;
   for (unsigned k = vars + 1; k-- > 0;) {
     const Layer& below = layers[k + 1];
     Layer& l = layers[k];
@@ -98,6 +87,7 @@ LookupClaims logup_prove(std::span<const Ext> table,
   ch.send_ext("logup.root_p", layers[0].p[0]);
   ch.send_ext("logup.root_q", layers[0].q[0]);
   std::vector<Ext> point;  // layer k's claim point (k coordinates)
+  Ext claim_p = layers[0].p[0], claim_q = layers[0].q[0];
   for (unsigned k = 0; k <= vars; ++k) {
     const Layer& below = layers[k + 1];
     // Papini-Haböck'23 §3: one sumcheck per layer over eq(point, x) (P0 Q1 + P1 Q0 + l Q0 Q1).
@@ -117,10 +107,40 @@ LookupClaims logup_prove(std::span<const Ext> table,
     ch.send_ext("logup.q0", q0);
     ch.send_ext("logup.q1", q1);
     const Ext mu = ch.challenge("logup.mu");
+    claim_p = p0 + mu * (p1 - p0);
+    claim_q = q0 + mu * (q1 - q0);
     point.clear();
     point.push_back(mu);
     point.insert(point.end(), out.point.begin(), out.point.end());
   }
+  FractionClaims c;
+  c.point = std::move(point);
+  c.p = claim_p;
+  c.q = claim_q;
+  return c;
+}
+
+LookupClaims logup_prove(std::span<const Ext> table,
+                         std::span<const Fp> mult,
+                         std::span<const Ext> witness,
+                         Ext alpha,
+                         ProverChannel& ch) {
+  const unsigned vars = lookup_vars(table.size(), witness.size());
+  const std::size_t n = std::size_t{1} << vars;
+  VINFER_ASSERT(mult.size() == n);
+  // Leaves (logup.hpp): 2i table side, 2i+1 witness side.
+  Layer leaves;
+  leaves.p.resize(2 * n);
+  leaves.q.resize(2 * n);
+  const Ext wpad = pad_value(table);
+  for (std::size_t i = 0; i < n; ++i) {
+    leaves.p[2 * i] = Ext(mult[i]);
+    leaves.q[2 * i] = alpha - (i < table.size() ? table[i] : Ext::zero());
+    leaves.p[2 * i + 1] = -Ext::one();
+    leaves.q[2 * i + 1] = alpha - (i < witness.size() ? witness[i] : wpad);
+  }
+  const FractionClaims fc = fraction_tree_prove(std::move(leaves.p), std::move(leaves.q), ch);
+  const std::vector<Ext>& point = fc.point;
   // point = (side bit, leaf index bits...): the claims on t, m, w are at point[1..].
   LookupClaims c;
   c.point.assign(point.begin() + 1, point.end());
@@ -145,7 +165,10 @@ LookupClaims logup_prove(std::span<const Ext> table,
   return c;
 }
 
-Result<LookupClaims> logup_verify(unsigned vars, Ext alpha, VerifierChannel& ch) {
+Result<FractionClaims> fraction_tree_verify(unsigned n, VerifierChannel& ch) {
+  if (n == 0)
+    return fail(Errc::invalid_argument, "lookup: a fraction tree needs at least two leaves");
+  const unsigned vars = n - 1;
   VINFER_TRY(Ext root_p, ch.recv_ext("logup.root_p"));
   VINFER_TRY(Ext root_q, ch.recv_ext("logup.root_q"));
   // Haböck'22 Lemma 5: the multiset relation holds iff the fraction sum is zero.
@@ -182,6 +205,18 @@ Result<LookupClaims> logup_verify(unsigned vars, Ext alpha, VerifierChannel& ch)
     point.push_back(mu);
     point.insert(point.end(), sc->point.begin(), sc->point.end());
   }
+  FractionClaims c;
+  c.point = std::move(point);
+  c.p = claim_p;
+  c.q = claim_q;
+  return c;
+}
+
+Result<LookupClaims> logup_verify(unsigned vars, Ext alpha, VerifierChannel& ch) {
+  VINFER_TRY(FractionClaims fc, fraction_tree_verify(vars + 1, ch));
+  const std::vector<Ext>& point = fc.point;
+  const Ext claim_p = fc.p;
+  const Ext claim_q = fc.q;
   VINFER_TRY(Ext t_eval, ch.recv_ext("logup.t_eval"));
   VINFER_TRY(Ext m_eval, ch.recv_ext("logup.m_eval"));
   VINFER_TRY(Ext w_eval, ch.recv_ext("logup.w_eval"));

@@ -118,38 +118,58 @@ SumcheckProverOut sumcheck_prove(std::vector<std::vector<Ext>> tables,
   SumcheckProverOut out;
   std::vector<Ext> s(d + 1);
   std::mutex s_mu;
+  // The common case of one product of two tables (matmul, claim batching), unrolled.
+  const bool product2 = terms.size() == 1 && terms[0].factors.size() == 2;
   for (unsigned round = 0; round < n; ++round) {
     // Thaler §4.1, round i: s_i(z) for z = 0..d, summed over the unbound variables.
     std::fill(s.begin(), s.end(), Ext::zero());
     const std::size_t half = tables[0].size() / 2;
-    for_range(half, [&](std::size_t k0, std::size_t k1) {
-      std::vector<Ext> at(tables.size() * (d + 1));  // at[j * (d+1) + z] = f_j(.., z, ..)
-      std::vector<Ext> part(d + 1, Ext::zero());
-      for (std::size_t k = k0; k < k1; ++k) {
-        for (unsigned j : used) {
-          const Ext lo = tables[j][2 * k];
-          const Ext diff = tables[j][2 * k + 1] - lo;
-          Ext v = lo;
+    if (product2) {
+      const std::vector<Ext>& a = tables[terms[0].factors[0]];
+      const std::vector<Ext>& b = tables[terms[0].factors[1]];
+      for_range(half, [&](std::size_t k0, std::size_t k1) {
+        Ext s0 = Ext::zero(), s1 = Ext::zero(), s2 = Ext::zero();
+        for (std::size_t k = k0; k < k1; ++k) {
+          const Ext a0 = a[2 * k], a1 = a[2 * k + 1], b0 = b[2 * k], b1 = b[2 * k + 1];
+          s0 += a0 * b0;
+          s1 += a1 * b1;
+          s2 += (a1 + a1 - a0) * (b1 + b1 - b0);
+        }
+        std::lock_guard<std::mutex> g(s_mu);
+        s[0] += terms[0].coef * s0;
+        s[1] += terms[0].coef * s1;
+        s[2] += terms[0].coef * s2;
+      });
+    } else {
+      for_range(half, [&](std::size_t k0, std::size_t k1) {
+        std::vector<Ext> at(tables.size() * (d + 1));  // at[j * (d+1) + z] = f_j(.., z, ..)
+        std::vector<Ext> part(d + 1, Ext::zero());
+        for (std::size_t k = k0; k < k1; ++k) {
+          for (unsigned j : used) {
+            const Ext lo = tables[j][2 * k];
+            const Ext diff = tables[j][2 * k + 1] - lo;
+            Ext v = lo;
+            for (unsigned z = 0; z <= d; ++z) {
+              at[j * (d + 1) + z] = v;
+              v += diff;
+            }
+          }
           for (unsigned z = 0; z <= d; ++z) {
-            at[j * (d + 1) + z] = v;
-            v += diff;
+            Ext sum = Ext::zero();
+            for (const SumcheckTerm& t : fac.inner) {
+              Ext p = t.coef;
+              for (unsigned f : t.factors)
+                p *= at[f * (d + 1) + z];
+              sum += p;
+            }
+            part[z] += fac.shared >= 0 ? sum * at[static_cast<unsigned>(fac.shared) * (d + 1) + z] : sum;
           }
         }
-        for (unsigned z = 0; z <= d; ++z) {
-          Ext sum = Ext::zero();
-          for (const SumcheckTerm& t : fac.inner) {
-            Ext p = t.coef;
-            for (unsigned f : t.factors)
-              p *= at[f * (d + 1) + z];
-            sum += p;
-          }
-          part[z] += fac.shared >= 0 ? sum * at[static_cast<unsigned>(fac.shared) * (d + 1) + z] : sum;
-        }
-      }
-      std::lock_guard<std::mutex> g(s_mu);
-      for (unsigned z = 0; z <= d; ++z)
-        s[z] += part[z];
-    });
+        std::lock_guard<std::mutex> g(s_mu);
+        for (unsigned z = 0; z <= d; ++z)
+          s[z] += part[z];
+      });
+    }
     ch.send_exts("sumcheck.round", s);
     const Ext r = ch.challenge("sumcheck.r");
     out.point.push_back(r);

@@ -25,8 +25,10 @@
 
 namespace vinfer::proof {
 
-/// The range table every lookup goes into: [0, 2^16).
-inline constexpr unsigned kRangeBits = 16;
+/// The range table every lookup goes into is [0, 2^range_bits), range_bits one of these:
+/// wide limbs for large batches, a small table when the table would dominate (build_circuit).
+inline constexpr unsigned kRangeBitsSmall = 8;
+inline constexpr unsigned kRangeBitsLarge = 16;
 
 struct Domain {
   std::uint32_t elems = 0, batch = 0;
@@ -73,7 +75,7 @@ struct Constraint {
   std::vector<Term> terms;
 };
 
-/// sum coef * col lies in [0, 2^16) on every row of `domain`.
+/// sum coef * col lies in [0, 2^range_bits) on every row of `domain`.
 struct Lookup {
   std::string what;
   std::uint32_t domain = 0;
@@ -99,6 +101,7 @@ struct NodeCols {
 
 struct Circuit {
   std::uint32_t batch = 0;
+  unsigned range_bits = kRangeBitsLarge;
   std::vector<NodeCols> nodes;
   std::vector<Domain> domains;
   std::vector<Column> cols;
@@ -107,7 +110,9 @@ struct Circuit {
   std::vector<GemmStep> gemms;
   SlotLayout witness_layout;  ///< every witness column, then the multiplicities
   std::uint32_t mult_slot = 0;
-  SlotLayout lookup_layout;   ///< one slot per lookup (its domain's size)
+  /// The logUp fractions: slot 0 the range table (m_i / (alpha - i)), slot 1 + j lookup j
+  /// (-1 / (alpha - value)); entries outside every slot are 0 / 1.
+  SlotLayout fraction_layout;
   SlotLayout weight_layout;   ///< per gemm: W (rows x cols, padded) and bias
   std::uint32_t input_col = 0, output_col = 0;
   std::uint32_t mask_base = 0;  ///< constants "1" per domain: mask_base + domain
@@ -115,8 +120,10 @@ struct Circuit {
 
 /// Builds the circuit of `g` at `batch`, or fails naming the first node whose operator the
 /// prover does not handle (model::Op and proof/prover_status.hpp) or whose constants break
-/// a soundness bound.
-Result<Circuit> build_circuit(const model::QGraph& g, std::uint32_t batch);
+/// a soundness bound. range_bits 0 picks the table (8 or 16 bits) whose fraction tree
+/// (table plus lookups) is smaller, 16 on a tie: a function of (g, batch) only, so both
+/// sides pick the same.
+Result<Circuit> build_circuit(const model::QGraph& g, std::uint32_t batch, unsigned range_bits = 0);
 
 /// The weight vector the model's polynomial commitment is over (weight_layout's slots).
 std::vector<Fp> pack_weights(const Circuit& c, const model::QGraph& g);

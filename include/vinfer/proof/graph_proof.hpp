@@ -7,7 +7,7 @@
 // Protocol, in transcript order:
 //   1. statement: model root, weights root, batch, input, output
 //   2. witness commitment (every witness column and the range multiplicities, one PCS)
-//   3. logUp over every lookup of the circuit into [0, 2^16) (logup.hpp); the leaves leave
+//   3. logUp over every lookup of the circuit into [0, 2^range_bits) (logup.hpp); the leaves leave
 //      claims on the witness columns at one point per domain
 //   4. per domain, a zero-check: sum_x eq(tau, x) sum_c beta^c C_c(x) = 0 by sumcheck;
 //      claims on the domain's columns at the sumcheck's point

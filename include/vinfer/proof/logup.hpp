@@ -39,6 +39,17 @@ struct LookupClaims {
   Ext wit_eval;    ///< w~(point) over the padded witness
 };
 
+/// The fraction tree alone: leaves p[i] / q[i] (2^n of them, n >= 1) summed pairwise up to
+/// one root fraction, which must be 0 / q with q != 0; each layer's claim reduced to the one
+/// below by a sumcheck. What is left: p~(point) and q~(point) over the leaves (n coords).
+struct FractionClaims {
+  std::vector<Ext> point;
+  Ext p, q;
+};
+FractionClaims fraction_tree_prove(std::vector<Ext> p, std::vector<Ext> q, ProverChannel& ch);
+/// Fails naming the layer that does not check, or the root that is not zero.
+Result<FractionClaims> fraction_tree_verify(unsigned n, VerifierChannel& ch);
+
 /// Multiplicities of each table entry among the witness values, padded to `padded`
 /// entries (>= the table size) and with the witness padding counted on entry 0.
 /// Fails naming the first witness value that is not in the table.
