@@ -76,11 +76,40 @@ class Builder {
     return add_col(std::move(col));
   }
   std::uint32_t mask(std::uint32_t d) const { return masks_[d]; }
+  // Identities and lookups are stored over committed and public columns only: a linear
+  // column is replaced by its limbs (a product distributes over them).
   void constrain(std::uint32_t d, std::string what, std::vector<Term> terms) {
-    c_.constraints.push_back({std::move(what), d, std::move(terms)});
+    std::vector<Term> flat;
+    for (const Term& t : terms)
+      expand(t, 0, flat);
+    c_.constraints.push_back({std::move(what), d, std::move(flat)});
+  }
+  void expand(Term t, std::size_t from, std::vector<Term>& out) const {
+    for (std::size_t i = from; i < t.cols.size(); ++i) {
+      const Column& col = c_.cols[t.cols[i]];
+      if (col.kind != ColKind::linear)
+        continue;
+      for (const auto& [limb, coef] : col.lin) {
+        Term u = t;
+        u.coef = t.coef * coef;
+        u.cols[i] = limb;
+        expand(std::move(u), i, out);
+      }
+      return;
+    }
+    out.push_back(std::move(t));
   }
   void lookup(std::uint32_t d, std::string what, std::vector<std::pair<std::uint32_t, std::int64_t>> lin) {
-    c_.lookups.push_back({std::move(what), d, std::move(lin)});
+    std::vector<std::pair<std::uint32_t, std::int64_t>> flat;
+    for (const auto& [col, coef] : lin) {
+      if (c_.cols[col].kind == ColKind::linear) {
+        for (const auto& [limb, lc] : c_.cols[col].lin)
+          flat.push_back({limb, coef * lc});
+      } else {
+        flat.push_back({col, coef});
+      }
+    }
+    c_.lookups.push_back({std::move(what), d, std::move(flat)});
   }
 
   // col lies in [0, 2^bits[e]) on element e (bits[e] <= 62): limbs of the table's width when
@@ -132,10 +161,12 @@ void Builder::range(std::uint32_t col, const std::vector<unsigned>& bits, const 
   }
   const std::uint32_t d = c_.cols[col].domain;
   const unsigned limbs = (widest + rb_ - 1) / rb_;
-  std::vector<Term> sum = {{1, {col}}};
+  // The column becomes the sum of its limbs (never committed itself); it must not have been
+  // used in an identity or lookup yet.
+  std::vector<std::pair<std::uint32_t, std::int64_t>> sum;
   for (unsigned j = 0; j < limbs; ++j) {
     const std::uint32_t l = witness(d, c_.cols[col].name + ".limb" + std::to_string(j), Derive::limb, col, j);
-    sum.push_back({-(std::int64_t{1} << (rb_ * j)), {l}});
+    sum.push_back({l, std::int64_t{1} << (rb_ * j)});
     std::vector<unsigned> lb(bits.size());
     for (std::size_t e = 0; e < bits.size(); ++e) {
       const int left = static_cast<int>(bits[e]) - static_cast<int>(rb_ * j);
@@ -143,7 +174,8 @@ void Builder::range(std::uint32_t col, const std::vector<unsigned>& bits, const 
     }
     range16(l, lb, what + " limb " + std::to_string(j));
   }
-  constrain(d, what + " = its limbs", std::move(sum));
+  c_.cols[col].kind = ColKind::linear;
+  c_.cols[col].lin = std::move(sum);
 }
 
 Status Builder::gemm(const QNode& n, std::uint32_t index) {
@@ -218,6 +250,16 @@ Status Builder::requant(const QNode& n, std::uint32_t index, bool is_output) {
                                          " leaves the rounding identity too wide for the field");
     }
   }
+  // One bound for every channel's excess when the widest still fits the field: its top limb
+  // then needs no per-element scaled copy.
+  const unsigned qmax_bits = *std::max_element(q_bits.begin(), q_bits.end());
+  bool uniform = true;
+  for (std::uint32_t e = 0; e < elems; ++e) {
+    const i128 top = i128{arith::kAccMax} * mant[e] + half[e];
+    uniform = uniform && top + i128{pow2[e]} * (lim + (i128{1} << qmax_bits)) + pow2[e] < static_cast<i128>(Fp::kModulus);
+  }
+  if (uniform)
+    std::fill(q_bits.begin(), q_bits.end(), qmax_bits);
   const std::uint32_t cm = constant(d, n.name + ".mant", mant);
   const std::uint32_t ch = constant(d, n.name + ".half", half);
   const std::uint32_t cp = constant(d, n.name + ".pow2", pow2);
@@ -236,13 +278,13 @@ Status Builder::requant(const QNode& n, std::uint32_t index, bool is_output) {
   const std::uint32_t pos = witness(d, n.name + ".pos");
   const std::uint32_t neg = witness(d, n.name + ".neg");
   const std::uint32_t mk = mask(d);
+  range(rem, rem_bits, n.name + " remainder");
+  range(pos, q_bits, n.name + " excess above");
+  range(neg, q_bits, n.name + " excess below");
   constrain(d, n.name + ": rounding",
             {{1, {cm, x}}, {1, {ch}}, {-1, {cp, y}}, {-1, {cp, pos}}, {1, {cp, neg}}, {-1, {rem}}});
   constrain(d, n.name + ": clamp above", {{lim, {mk, pos}}, {-1, {y, pos}}});
   constrain(d, n.name + ": clamp below", {{lim, {mk, neg}}, {1, {y, neg}}});
-  range(rem, rem_bits, n.name + " remainder");
-  range(pos, q_bits, n.name + " excess above");
-  range(neg, q_bits, n.name + " excess below");
   if (!is_output) {
     lookup(d, n.name + " out <= 127", {{mk, lim}, {y, -1}});
     lookup(d, n.name + " out >= -127", {{mk, lim}, {y, 1}});

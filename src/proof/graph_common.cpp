@@ -101,6 +101,7 @@ Ext public_eval(const Circuit& c, const GraphStatement& st, std::uint32_t col, s
       return domain_eval(c.domains[cc.domain], st.output, point);
     case ColKind::witness:
     case ColKind::product:
+    case ColKind::linear:
       break;
   }
   VINFER_ASSERT(false && "public_eval of a witness column");

@@ -91,7 +91,7 @@ Status WitnessFiller::fill_requant(const model::QNode& n, const NodeCols& nc, bo
 std::vector<std::int64_t> WitnessFiller::expand(std::uint32_t i) const {
   const Column& col = c_.cols[i];
   const Domain& d = c_.domains[col.domain];
-  if (col.kind == ColKind::witness || col.kind == ColKind::product)
+  if (col.kind == ColKind::witness || col.kind == ColKind::product || col.kind == ColKind::linear)
     return cols_[i];
   std::vector<std::int64_t> out(std::size_t{1} << d.vars(), 0);
   for (std::size_t b = 0; b < d.batch; ++b) {

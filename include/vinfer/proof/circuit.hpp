@@ -43,6 +43,8 @@ enum class ColKind : std::uint8_t {
   output,    ///< the graph output (public)
   product,   ///< a gemm accumulator: never committed; its one claim (from its domain's
              ///< zero-check) is proven by the gemm's matmul sumcheck instead
+  linear,    ///< sum of `lin` (its limbs): never committed; identities and lookups that
+             ///< name it are written over its limbs when the circuit is built
 };
 
 /// How the prover computes a witness column that is not a node's value.
@@ -60,6 +62,7 @@ struct Column {
   std::uint32_t slot = 0;              ///< witness: slot in Circuit::witness_layout
   Derive derive = Derive::none;
   std::uint32_t src = 0, index = 0;
+  std::vector<std::pair<std::uint32_t, std::int64_t>> lin;  ///< linear: sum coef * col
 };
 
 /// coef * product of columns (all in the constraint's domain).
