@@ -33,6 +33,11 @@ struct State {
   std::vector<std::vector<int8_t>> i8;
 };
 
+// GraphRun holds int8 values widened to int32: sign extension is the point.
+int32_t widen(int8_t v) {
+  return v;  // NOLINT(bugprone-signed-char-misuse)
+}
+
 bool is_i8_value(const QGraph& g, uint32_t v) {
   return v == 0 || commit::dtype_size(model::op_dtype(g.nodes[v - 1].op)) == 1;
 }
@@ -212,7 +217,7 @@ void pointwise(const QNode& n, const State& s, uint32_t batch, int32_t* y) {
         for (const arith::Dyadic d : n.mult) {
           if (n.op == Op::requant) {
             for (size_t e = 0; e < inner; ++e)
-              *y++ = arith::requant_elem(*x++, d);
+              *y++ = widen(arith::requant_elem(*x++, d));
           } else {
             for (size_t e = 0; e < inner; ++e)
               *y++ = arith::rescale_elem(*x++, d);
@@ -223,13 +228,13 @@ void pointwise(const QNode& n, const State& s, uint32_t batch, int32_t* y) {
     }
     case Op::relu:
       for (size_t i = 0; i < total; ++i)
-        y[i] = arith::relu_elem(static_cast<int8_t>(a[i]));
+        y[i] = widen(arith::relu_elem(static_cast<int8_t>(a[i])));
       break;
     case Op::qadd: {
       const std::vector<int32_t>& b = s.run.values[n.b];
       for (size_t i = 0; i < total; ++i) {
-        y[i] = arith::qadd_elem(static_cast<int8_t>(a[i]), static_cast<int8_t>(b[i]), n.ma, n.mb,
-                                n.shift);
+        y[i] = widen(arith::qadd_elem(static_cast<int8_t>(a[i]), static_cast<int8_t>(b[i]), n.ma,
+                                      n.mb, n.shift));
       }
       break;
     }
@@ -243,9 +248,9 @@ void pointwise(const QNode& n, const State& s, uint32_t batch, int32_t* y) {
         for (uint32_t c = 0; c < n.out_shape[0]; ++c) {
           for (uint32_t oy = 0; oy < n.out_shape[1]; ++oy) {
             for (uint32_t ox = 0; ox < n.out_shape[2]; ++ox) {
-              *y++ = n.op == Op::maxpool
-                         ? arith::maxpool_elem(xb, g, c, oy, ox)
-                         : arith::avgpool_elem(xb, g, c, oy, ox, n.win.count_include_pad);
+              *y++ = widen(n.op == Op::maxpool
+                               ? arith::maxpool_elem(xb, g, c, oy, ox)
+                               : arith::avgpool_elem(xb, g, c, oy, ox, n.win.count_include_pad));
             }
           }
         }
