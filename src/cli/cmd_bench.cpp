@@ -1,5 +1,6 @@
 // `vinfer bench`: decode speed of the int8 engine and the fp32 engine on one model, side
 // by side, and how close the int8 engine comes to the machine's memory read bandwidth.
+// `vinfer bench proof` (proof mode's costs) lives in cmd_bench_proof.cpp.
 
 #include <algorithm>
 #include <cmath>
@@ -265,6 +266,9 @@ int bench(const BenchOptions& o) {
 
 }  // namespace
 
+// `vinfer bench proof` (cmd_bench_proof.cpp).
+void add_bench_proof_command(CLI::App& bench);
+
 void add_bench_command(CLI::App& app) {
   auto o = std::make_shared<BenchOptions>();
   auto* cmd =
@@ -282,6 +286,7 @@ void add_bench_command(CLI::App& app) {
       ->check(CLI::Range(1u, 100u));
   cmd->add_flag("--json", o->json, "Print one JSON object");
   cmd->callback([o] { std::exit(bench(*o)); });
+  add_bench_proof_command(*cmd);
 }
 
 }  // namespace vinfer::cli
