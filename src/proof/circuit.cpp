@@ -39,16 +39,32 @@ class Builder {
   Result<Circuit> build();
 
  private:
-  std::uint32_t domain(std::uint32_t elems) {
+  std::uint32_t domain(const model::Shape& shape) {
     Domain d;
-    d.elems = elems;
+    d.dims.assign(shape.begin(), shape.end());
+    if (d.dims.empty())
+      d.dims.push_back(1);
+    d.elems = static_cast<std::uint32_t>(model::shape_elems(shape));
     d.batch = c_.batch;
-    d.evars = log2_ceil(elems);
+    for (std::uint32_t n : d.dims)
+      d.evars += log2_ceil(n);
     d.bvars = log2_ceil(c_.batch);
+    // Row-major dense index -> padded index, fastest dimension first.
+    d.index.resize(d.elems);
+    for (std::uint32_t e = 0; e < d.elems; ++e) {
+      std::uint32_t rest = e, padded = 0;
+      unsigned shift = 0;
+      for (std::size_t k = d.dims.size(); k-- > 0;) {
+        padded |= (rest % d.dims[k]) << shift;
+        rest /= d.dims[k];
+        shift += log2_ceil(d.dims[k]);
+      }
+      d.index[e] = padded;
+    }
     c_.domains.push_back(d);
     // Every domain gets its mask constant first, so identities can carry constant terms.
     constant(static_cast<std::uint32_t>(c_.domains.size() - 1), "mask",
-             std::vector<std::int64_t>(elems, 1));
+             std::vector<std::int64_t>(d.elems, 1));
     masks_.push_back(static_cast<std::uint32_t>(c_.cols.size() - 1));
     return static_cast<std::uint32_t>(c_.domains.size() - 1);
   }
@@ -186,7 +202,7 @@ Status Builder::gemm(const QNode& n, std::uint32_t index) {
                                     std::to_string(xd.elems) + " values per sample, its k is " +
                                     std::to_string(n.k));
   }
-  const std::uint32_t d = domain(n.out_ch);
+  const std::uint32_t d = domain(n.out_shape);
   Column acc;
   acc.name = n.name + ".acc";
   acc.domain = d;
@@ -195,11 +211,11 @@ Status Builder::gemm(const QNode& n, std::uint32_t index) {
   GemmStep s;
   s.node = n.name;
   s.node_index = index;
-  s.shape = {c_.batch, n.out_ch, n.k};
+  s.shape = {c_.batch, n.out_ch, std::size_t{1} << xd.evars};  // cols: x's padded layout
   s.x_col = x;
   s.out_col = out;
   s.w_slot = static_cast<std::uint32_t>(weight_vars_.size());
-  weight_vars_.push_back(log2_ceil(n.out_ch) + log2_ceil(n.k));
+  weight_vars_.push_back(log2_ceil(n.out_ch) + xd.evars);
   s.b_slot = static_cast<std::uint32_t>(weight_vars_.size());
   weight_vars_.push_back(log2_ceil(n.out_ch));
   c_.gemms.push_back(s);
@@ -312,7 +328,7 @@ Status Builder::relu(const QNode& n, std::uint32_t index) {
 Result<Circuit> Builder::build() {
   if (c_.batch == 0)
     return fail(Errc::invalid_argument, "prove: the batch is empty");
-  const std::uint32_t din = domain(static_cast<std::uint32_t>(model::shape_elems(g_.input_shape)));
+  const std::uint32_t din = domain(g_.input_shape);
   Column in;
   in.name = "input";
   in.domain = din;
@@ -398,11 +414,13 @@ std::vector<Fp> pack_weights(const Circuit& c, const model::QGraph& g) {
   std::vector<std::vector<Fp>> slots(c.weight_layout.vars.size());
   for (const GemmStep& s : c.gemms) {
     const model::QNode& n = g.nodes[s.node_index];
-    const std::size_t kp = std::size_t{1} << log2_ceil(n.k);
+    // Column k of W sits where element k of the input sits in its domain's layout.
+    const Domain& xd = c.domains[c.cols[s.x_col].domain];
+    const std::size_t kp = std::size_t{1} << xd.evars;
     std::vector<Fp> w((std::size_t{1} << log2_ceil(n.out_ch)) * kp, Fp::zero());
     for (std::size_t r = 0; r < n.out_ch; ++r)
       for (std::size_t k = 0; k < n.k; ++k)
-        w[r * kp + k] = Fp::from_i64(n.w[r * n.k + k]);
+        w[r * kp + xd.index[k]] = Fp::from_i64(n.w[r * n.k + k]);
     slots[s.w_slot] = std::move(w);
     std::vector<Fp> b(n.bias.size());
     for (std::size_t r = 0; r < n.bias.size(); ++r)
@@ -418,7 +436,7 @@ Ext constant_eval(const Circuit& c, std::uint32_t col, std::span<const Ext> poin
   VINFER_ASSERT(cc.kind == ColKind::constant && point.size() == d.vars());
   std::vector<Fp> pe(std::size_t{1} << d.evars, Fp::zero());
   for (std::size_t e = 0; e < cc.per_elem.size(); ++e)
-    pe[e] = Fp::from_i64(cc.per_elem[e]);
+    pe[d.index[e]] = Fp::from_i64(cc.per_elem[e]);
   std::vector<Fp> valid(std::size_t{1} << d.bvars, Fp::zero());
   for (std::size_t b = 0; b < d.batch; ++b)
     valid[b] = Fp::one();
@@ -433,7 +451,7 @@ Ext domain_eval(const Domain& d, std::span<const std::int32_t> data, std::span<c
   for (std::size_t b = 0; b < d.batch; ++b) {
     const std::int32_t* row = data.data() + b * d.elems;
     for (std::size_t e = 0; e < d.elems; ++e)
-      acc[e] += eb[b] * Fp::from_i64(row[e]);
+      acc[d.index[e]] += eb[b] * Fp::from_i64(row[e]);
   }
   return mle_eval(acc, point.first(d.evars));
 }

@@ -35,7 +35,7 @@ class WitnessFiller {
     cols_[col].assign(std::size_t{1} << d.vars(), 0);
     return cols_[col];
   }
-  std::size_t at(const Domain& d, std::size_t b, std::size_t e) const { return e + (b << d.evars); }
+  std::size_t at(const Domain& d, std::size_t b, std::size_t e) const { return d.index[e] + (b << d.evars); }
   Status value_into(std::uint32_t value, std::uint32_t col);
   Status fill_requant(const model::QNode& n, const NodeCols& nc, bool is_output);
 
@@ -332,11 +332,17 @@ Result<std::vector<std::uint8_t>> graph_prove(const Circuit& c,
       bias[r] = Fp::from_i64(n.bias[r]);
     bias.resize(std::size_t{1} << d.evars, Fp::zero());
     claim(weight_claims, s.b_slot, ry, mle_eval(bias, ry), "graph.gemm_bias");
+    // X and W in the input domain's padded layout (circuit.hpp, pack_weights).
+    const Domain& xd = c.domains[c.cols[s.x_col].domain];
     const std::vector<std::int32_t>& xv = values[n.a];
-    std::vector<std::int8_t> x(xv.size());
-    for (std::size_t i = 0; i < xv.size(); ++i)
-      x[i] = static_cast<std::int8_t>(xv[i]);
-    const MatmulClaims mc = matmul_prove(s.shape, x, n.w, ry, rb, ch);
+    std::vector<std::int8_t> x(s.shape.batch * s.shape.cols, 0), wt(s.shape.rows * s.shape.cols, 0);
+    for (std::size_t b = 0; b < s.shape.batch; ++b)
+      for (std::size_t k = 0; k < n.k; ++k)
+        x[b * s.shape.cols + xd.index[k]] = static_cast<std::int8_t>(xv[b * n.k + k]);
+    for (std::size_t r = 0; r < s.shape.rows; ++r)
+      for (std::size_t k = 0; k < n.k; ++k)
+        wt[r * s.shape.cols + xd.index[k]] = n.w[r * n.k + k];
+    const MatmulClaims mc = matmul_prove(s.shape, x, wt, ry, rb, ch);
     std::vector<Ext> px = mc.point_k;
     px.insert(px.end(), rb.begin(), rb.end());
     if (c.cols[s.x_col].kind == ColKind::witness)

@@ -5,12 +5,14 @@
 // and the verifier build the same circuit; the argument itself is in graph_proof.hpp and
 // the rules per operator in docs/proofs.md §Graph circuit.
 //
-// Layout. A domain is one tensor shape over the batch: elems per sample (padded to 2^ev)
-// times batch (padded to 2^bv); element e of sample b sits at index e + 2^ev * b, so a
-// point is (element coordinates, batch coordinates). Every column lives in one domain.
-// Padding rows and elements hold zero in every witness column, and constants are zero
-// there too (a constant is a per-element vector times "b < batch"), so every identity
-// holds on padding as well.
+// Layout. A domain is one tensor shape over the batch, every dimension padded to a power
+// of two on its own: element (c, y, x) of sample b of a {C, H, W} tensor sits at index
+// x + W'(y + H'(c + C' b)), W' = 2^ceil(log2 W) and so on, so a point is (x coordinates, y
+// coordinates, c coordinates, batch coordinates) and a window's stride-2 neighbours differ
+// in one coordinate. Every column lives in one domain. Padding holds zero in every honest
+// witness column and in every constant (a constant is a per-element vector times
+// "b < batch"), so every identity holds on padding as well; what a prover puts there
+// never reaches a real element (gemm and conv weights are zero on padded inputs).
 #pragma once
 
 #include <cstdint>
@@ -31,8 +33,10 @@ inline constexpr unsigned kRangeBitsSmall = 8;
 inline constexpr unsigned kRangeBitsLarge = 16;
 
 struct Domain {
+  std::vector<std::uint32_t> dims;  ///< per-sample shape, slowest first
   std::uint32_t elems = 0, batch = 0;
   unsigned evars = 0, bvars = 0;
+  std::vector<std::uint32_t> index;  ///< dense (row-major) element -> padded per-sample index
   unsigned vars() const { return evars + bvars; }
 };
 
