@@ -5,6 +5,7 @@
 #include <random>
 
 #include "proof/fp_fast.hpp"
+#include "vinfer/tensor/isa.hpp"
 
 namespace vinfer::proof {
 namespace {
@@ -82,20 +83,75 @@ TEST(Ntt, RootsHaveExactlyTheirOrder) {
   }
 }
 
+// Runs body once per instruction-set family this CPU and build have (scalar, AVX-512
+// butterflies), restoring the active one after.
+template <class Body>
+void for_each_isa(Body body) {
+  const tensor::Isa was = tensor::active_isa();
+  for (tensor::Isa isa : tensor::available_isas()) {
+    tensor::set_isa_for_testing(isa);
+    body(isa);
+  }
+  tensor::set_isa_for_testing(was);
+}
+
 TEST(Ntt, ForwardAndInverseEqualTheReferenceExactly) {
-  std::mt19937_64 rng(11);
-  for (unsigned k = 0; k <= 10; ++k) {
-    const std::vector<Fp> a = random_fp(rng, std::size_t{1} << k);
-    const NttPlan plan(k);
+  for_each_isa([](tensor::Isa isa) {
+    std::mt19937_64 rng(11);
+    for (unsigned k = 0; k <= 10; ++k) {
+      const std::vector<Fp> a = random_fp(rng, std::size_t{1} << k);
+      const NttPlan plan(k);
+      std::vector<Fp> f = a;
+      plan.forward(f);
+      EXPECT_EQ(f, ntt_forward_ref(a)) << tensor::isa_name(isa) << " k = " << k;
+      std::vector<Fp> g = a;
+      plan.inverse(g);
+      EXPECT_EQ(g, ntt_inverse_ref(a)) << tensor::isa_name(isa) << " k = " << k;
+      plan.inverse(f);
+      EXPECT_EQ(f, a) << tensor::isa_name(isa) << " k = " << k;
+    }
+  });
+}
+
+TEST(Ntt, EveryIsaGivesTheSameTransformOnExtremeValues) {
+  // Inputs near p and 2^63 drive every carry and borrow of the vector arithmetic.
+  std::mt19937_64 rng(15);
+  const unsigned k = 14;
+  std::vector<Fp> a(std::size_t{1} << k);
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const std::uint64_t r = rng();
+    a[i] = i % 3 == 0
+               ? Fp::from_u64(Fp::kModulus - 1 - r % 4)
+               : (i % 3 == 1 ? Fp::from_u64((std::uint64_t{1} << 63) + r % 1024) : Fp::from_u64(r));
+  }
+  const NttPlan plan(k);
+  std::vector<std::vector<Fp>> outs;
+  for_each_isa([&](tensor::Isa) {
     std::vector<Fp> f = a;
     plan.forward(f);
-    EXPECT_EQ(f, ntt_forward_ref(a)) << "k = " << k;
-    std::vector<Fp> g = a;
-    plan.inverse(g);
-    EXPECT_EQ(g, ntt_inverse_ref(a)) << "k = " << k;
-    plan.inverse(f);
-    EXPECT_EQ(f, a) << "k = " << k;
+    outs.push_back(f);
+  });
+  for (const auto& f : outs) {
+    EXPECT_EQ(f, outs[0]);
   }
+}
+
+TEST(Ntt, TwistedForwardIsTheForwardOfTheProduct) {
+  for_each_isa([](tensor::Isa isa) {
+    std::mt19937_64 rng(16);
+    for (unsigned k : {0u, 1u, 3u, 4u, 9u}) {
+      const std::vector<Fp> a = random_fp(rng, std::size_t{1} << k);
+      const std::vector<Fp> t = random_fp(rng, std::size_t{1} << k);
+      std::vector<Fp> want(a.size());
+      for (std::size_t i = 0; i < a.size(); ++i) {
+        want[i] = a[i] * t[i];
+      }
+      want = ntt_forward_ref(want);
+      std::vector<Fp> got(a.size());
+      NttPlan(k).forward_twisted(a, t, got);
+      EXPECT_EQ(got, want) << tensor::isa_name(isa) << " k = " << k;
+    }
+  });
 }
 
 TEST(Ntt, ForwardEvaluatesThePolynomialAtPowersOfTheRoot) {

@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <vector>
 
@@ -46,6 +47,10 @@ class NttPlan {
   void forward(std::span<Fp> a) const;
   /// In place over F_p2, coefficient-wise (the transform is F_p-linear).
   void forward(std::span<Ext> a) const;
+  /// out <- forward(in * twist) (pointwise product; all three of size()). With twist[k] =
+  /// g^k this evaluates the polynomial in on the coset g * <w>. The bit reversal is fused
+  /// into the product pass.
+  void forward_twisted(std::span<const Fp> in, std::span<const Fp> twist, std::span<Fp> out) const;
   /// In place: a <- inverse(a); inverse(forward(a)) == a.
   void inverse(std::span<Fp> a) const;
   void inverse(std::span<Ext> a) const;
@@ -55,6 +60,7 @@ class NttPlan {
   // tw_[h + k] = w_(2h)^k for each stage half-width h = 1, 2, 4, .., n/2 and k < h
   // (tw_[0] unused): stage h reads tw_[h .. 2h) contiguously.
   std::vector<Fp> tw_;
+  std::vector<std::uint32_t> rev_;  // rev_[i] = i with its log_n bits reversed
   Fp inv_n_;
 };
 
