@@ -9,6 +9,7 @@
 #include <cstdint>
 
 #include "vinfer/commit/keccak.hpp"
+#include "vinfer/proof/field.hpp"
 
 namespace vinfer::proof::detail {
 
@@ -32,6 +33,33 @@ void keccak256_x8__avx512(std::uint8_t domain,
                           std::size_t count,
                           std::size_t len,
                           commit::Hash* out);
+
+/// out[k] = keccak256(domain || column k) for the eight columns k < 8 of a row-major matrix
+/// of field elements, each hashed as 8 little-endian bytes: column k is base[k], base[stride + k],
+/// .., base[(rows - 1) stride + k]. The PCS leaves, read in place (no transpose).
+using KeccakColumnsX8Fn = void (*)(std::uint8_t domain,
+                                   const Fp* base,
+                                   std::size_t stride,
+                                   std::size_t rows,
+                                   commit::Hash* out);
+
+/// Gathers each column and hashes it with commit::Keccak256.
+void keccak256_columns_x8_ref(std::uint8_t domain,
+                              const Fp* base,
+                              std::size_t stride,
+                              std::size_t rows,
+                              commit::Hash* out);
+
+/// Eight sponges in AVX-512 lanes, each lane of the sponge built from two matrix words
+/// (the domain byte shifts the words by one byte); only where the CPU has AVX-512F.
+void keccak256_columns_x8__avx512(std::uint8_t domain,
+                                  const Fp* base,
+                                  std::size_t stride,
+                                  std::size_t rows,
+                                  commit::Hash* out);
+
+/// The column hasher of the same choice as keccak256_x8_best.
+KeccakColumnsX8Fn keccak256_columns_x8_best();
 
 /// The AVX-512 version where tensor::active_isa() is avx512 (so VINFER_ISA=scalar or avx2
 /// selects the reference), else the reference.

@@ -9,6 +9,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <type_traits>
 #include <utility>
 
 #include "proof/fp_fast.hpp"
@@ -17,6 +18,7 @@
 #include "vinfer/commit/merkle.hpp"
 #include "vinfer/proof/mle.hpp"
 #include "vinfer/proof/ntt.hpp"
+#include "vinfer/tensor/isa.hpp"
 #include "vinfer/tensor/thread_pool.hpp"
 
 namespace vinfer::proof {
@@ -210,11 +212,15 @@ class RsEncoder {
     const std::size_t cols = plan_.size();
     for (std::size_t s = 0; s < (std::size_t{1} << rate_log_); ++s) {
       const std::span<T> coset = out.subspan(s * cols, cols);
-      const Fp* tw = twist_.data() + s * cols;
-      for (std::size_t k = 0; k < cols; ++k) {
-        coset[k] = times(msg[k], tw[k]);
+      const std::span<const Fp> tw(twist_.data() + s * cols, cols);
+      if constexpr (std::is_same_v<T, Fp>) {
+        plan_.forward_twisted(msg, tw, coset);
+      } else {
+        for (std::size_t k = 0; k < cols; ++k) {
+          coset[k] = times(msg[k], tw[k]);
+        }
+        plan_.forward(coset);
       }
-      plan_.forward(coset);
     }
   }
 
@@ -320,30 +326,40 @@ PcsProverData pcs_commit(std::span<const Fp> values, const PcsParams& params) {
       enc.encode(values.subspan(i * cols, cols), std::span<Fp>(d.encoded.data() + i * n, n));
     }
   });
-  // Hash the columns a block at a time: a cache-sized transpose of `block` columns, then
-  // their leaves from contiguous bytes, eight at a time (keccak_x8.hpp).
+  // The column leaves. With AVX-512, eight columns at a time straight from the row-major
+  // matrix (their word in row i is one 64-byte load); otherwise a cache-sized transpose of
+  // `block` columns, then each leaf from contiguous bytes (keccak_x8.hpp).
   const detail::KeccakX8Fn hash8 = detail::keccak256_x8_best();
-  const std::size_t block = std::min<std::size_t>(n, 256);
   d.tree.assign(2 * n, commit::Hash{});
-  for_range(n / block, [&](std::size_t b0, std::size_t b1) {
-    std::vector<Fp> t(block * rows);
-    for (std::size_t j0 = b0 * block; j0 < b1 * block; j0 += block) {
-      for (std::size_t i = 0; i < rows; ++i) {
-        const Fp* src = d.encoded.data() + i * n + j0;
-        for (std::size_t k = 0; k < block; ++k) {
-          t[k * rows + i] = src[k];
+  if (n >= 8 && tensor::active_isa() == tensor::Isa::avx512) {
+    const detail::KeccakColumnsX8Fn hash_cols = detail::keccak256_columns_x8_best();
+    for_range(n / 8, [&](std::size_t g0, std::size_t g1) {
+      for (std::size_t g = g0; g < g1; ++g) {
+        hash_cols(kPcsColumnDomain, d.encoded.data() + 8 * g, n, rows, d.tree.data() + n + 8 * g);
+      }
+    });
+  } else {
+    const std::size_t block = std::min<std::size_t>(n, 256);
+    for_range(n / block, [&](std::size_t b0, std::size_t b1) {
+      std::vector<Fp> t(block * rows);
+      for (std::size_t j0 = b0 * block; j0 < b1 * block; j0 += block) {
+        for (std::size_t i = 0; i < rows; ++i) {
+          const Fp* src = d.encoded.data() + i * n + j0;
+          for (std::size_t k = 0; k < block; ++k) {
+            t[k * rows + i] = src[k];
+          }
+        }
+        for (std::size_t k0 = 0; k0 < block; k0 += 8) {
+          const std::size_t count = std::min<std::size_t>(8, block - k0);
+          const std::uint8_t* msgs[8];
+          for (std::size_t k = 0; k < count; ++k) {
+            msgs[k] = fp_bytes({t.data() + (k0 + k) * rows, rows}).data();
+          }
+          hash8(kPcsColumnDomain, msgs, count, 8 * rows, d.tree.data() + n + j0 + k0);
         }
       }
-      for (std::size_t k0 = 0; k0 < block; k0 += 8) {
-        const std::size_t count = std::min<std::size_t>(8, block - k0);
-        const std::uint8_t* msgs[8];
-        for (std::size_t k = 0; k < count; ++k) {
-          msgs[k] = fp_bytes({t.data() + (k0 + k) * rows, rows}).data();
-        }
-        hash8(kPcsColumnDomain, msgs, count, 8 * rows, d.tree.data() + n + j0 + k0);
-      }
-    }
-  });
+    });
+  }
   // Internal nodes level by level, eight at a time: node x = H(0x01 || tree[2x] || tree[2x+1]),
   // its two children adjacent in memory (merkle.hpp's node).
   for (std::size_t level = n / 2; level >= 1; level /= 2) {
