@@ -67,13 +67,6 @@ void for_range(std::size_t n, const std::function<void(std::size_t, std::size_t)
   pool.parallel_for(n, fn);
 }
 
-commit::Hash column_leaf(std::span<const std::uint8_t> bytes) {
-  commit::Keccak256 h;
-  h.update_byte(kPcsColumnDomain);
-  h.update(bytes);
-  return h.finalize();
-}
-
 std::span<const std::uint8_t> fp_bytes(std::span<const Fp> v) {
   return {reinterpret_cast<const std::uint8_t*>(v.data()), v.size() * sizeof(Fp)};
 }
@@ -179,13 +172,6 @@ commit::Hash multiproof_root(std::span<const std::uint64_t> leaves,
 //     Enc(u)[s C + i] = sum_k (u_k w_n^(s k)) w_C^(i k) = NTT_C(u * w_n^(s .))[i],
 // so 2^L transforms of size C, each writing one contiguous run, replace one transform of
 // size n on a zero-padded input. (Any fixed order of the n points is the same code.)
-Fp times(Fp a, Fp b) {
-  return Fp::from_u64(fast::mul(a.value(), b.value()));
-}
-Ext times(Ext a, Fp b) {
-  return {times(a.a, b), times(a.b, b)};
-}
-
 class RsEncoder {
  public:
   RsEncoder(unsigned col_vars, unsigned rate_log)
@@ -206,21 +192,32 @@ class RsEncoder {
   std::size_t cols() const { return plan_.size(); }
   std::size_t code_len() const { return twist_.size(); }
 
+  /// Over the extension the code is applied to each coordinate (the encoding is F_p-linear).
+  void encode(std::span<const Ext> msg, std::span<Ext> out) const {
+    const std::size_t cols = plan_.size();
+    std::vector<Fp> part(cols);
+    std::vector<Fp> lo(code_len());
+    std::vector<Fp> hi(code_len());
+    for (std::size_t k = 0; k < cols; ++k) {
+      part[k] = msg[k].a;
+    }
+    encode(std::span<const Fp>(part), std::span<Fp>(lo));
+    for (std::size_t k = 0; k < cols; ++k) {
+      part[k] = msg[k].b;
+    }
+    encode(std::span<const Fp>(part), std::span<Fp>(hi));
+    for (std::size_t j = 0; j < out.size(); ++j) {
+      out[j] = Ext(lo[j], hi[j]);
+    }
+  }
+
   /// out (code_len) <- Enc(msg) (cols).
-  template <class T>
-  void encode(std::span<const T> msg, std::span<T> out) const {
+  void encode(std::span<const Fp> msg, std::span<Fp> out) const {
     const std::size_t cols = plan_.size();
     for (std::size_t s = 0; s < (std::size_t{1} << rate_log_); ++s) {
-      const std::span<T> coset = out.subspan(s * cols, cols);
+      const std::span<Fp> coset = out.subspan(s * cols, cols);
       const std::span<const Fp> tw(twist_.data() + s * cols, cols);
-      if constexpr (std::is_same_v<T, Fp>) {
-        plan_.forward_twisted(msg, tw, coset);
-      } else {
-        for (std::size_t k = 0; k < cols; ++k) {
-          coset[k] = times(msg[k], tw[k]);
-        }
-        plan_.forward(coset);
-      }
+      plan_.forward_twisted(msg, tw, coset);
     }
   }
 
@@ -496,7 +493,16 @@ Status pcs_verify(const commit::Hash& root,
       }
       opened[q * rows + i] = Fp::from_u64(v);
     }
-    leaves[q] = column_leaf(col);
+  }
+  // The leaves H(0x04 || column) of the opened columns, eight at a time.
+  const detail::KeccakX8Fn hash8 = detail::keccak256_x8_best();
+  for (std::size_t q0 = 0; q0 < pos.size(); q0 += 8) {
+    const std::size_t count = std::min<std::size_t>(8, pos.size() - q0);
+    const std::uint8_t* msgs[8];
+    for (std::size_t k = 0; k < count; ++k) {
+      msgs[k] = open.data() + (q0 + k) * column_bytes;
+    }
+    hash8(kPcsColumnDomain, msgs, count, column_bytes, leaves.data() + q0);
   }
   const auto siblings = open.subspan(pos.size() * column_bytes);
   if (multiproof_root(pos, leaves, siblings, n) != root) {
