@@ -9,6 +9,7 @@
 #include "vinfer/commit/keccak.hpp"
 #include "vinfer/engine/engine.hpp"
 #include "vinfer/engine/trace.hpp"
+#include "vinfer/model/onnx.hpp"
 #include "vinfer/tensor/isa.hpp"
 
 namespace vinfer::cli {
@@ -127,6 +128,11 @@ int run(const RunOptions& o) {
     return report(fail(Errc::invalid_argument, "--top-p: " + top_p.error().message));
   const std::filesystem::path path =
       o.model.empty() ? default_model_path() : std::filesystem::path(o.model);
+  if (model::is_onnx_path(path)) {
+    return report(fail(Errc::unsupported, path.string() +
+                                              " is a graph model: run it with `vinfer infer "
+                                              "--model M.onnx --input I.json`"));
+  }
   auto loaded = load_model(path);
   if (!loaded.ok())
     return report(loaded.error());
