@@ -138,6 +138,9 @@ class Builder {
   Status gemm(const QNode& n, std::uint32_t index);
   Status requant(const QNode& n, std::uint32_t index, bool is_output);
   Status relu(const QNode& n, std::uint32_t index);
+  Status conv(const QNode& n, std::uint32_t index);
+  Status maxpool(const QNode& n, std::uint32_t index);
+  Result<std::uint32_t> image_input(const QNode& n);
 
   const QGraph& g_;
   const unsigned rb_;
@@ -325,6 +328,110 @@ Status Builder::relu(const QNode& n, std::uint32_t index) {
   return ok_status();
 }
 
+// The input column of a conv or maxpool, which must be laid out as the node's {C, H, W}.
+Result<std::uint32_t> Builder::image_input(const QNode& n) {
+  const std::uint32_t x = value_col_[n.a];
+  const Domain& xd = c_.domains[c_.cols[x].domain];
+  if (n.in_shape.size() != 3 || xd.dims != std::vector<std::uint32_t>(n.in_shape.begin(), n.in_shape.end())) {
+    return fail(Errc::unsupported, "prove: node '" + n.name + "' reads its input as " + model::shape_str(n.in_shape) +
+                                       ", the proof lays it out as a tensor of another shape");
+  }
+  return x;
+}
+
+Status Builder::conv(const QNode& n, std::uint32_t index) {
+  VINFER_TRY(const std::uint32_t x, image_input(n));
+  // Bottom and right padding only shorten the output; the wiring skips every tap outside
+  // the input, which covers top and left padding too.
+  if (n.out_shape.size() != 3 || n.win.stride_h == 0 || n.win.stride_w == 0)
+    return fail(Errc::unsupported, "prove: conv '" + n.name + "' does not produce a {C, H, W} tensor");
+  ConvStep s;
+  s.node = n.name;
+  s.node_index = index;
+  s.x_col = x;
+  s.c = n.in_shape[0];
+  s.h = n.in_shape[1];
+  s.w = n.in_shape[2];
+  s.kh = n.win.kh;
+  s.kw = n.win.kw;
+  s.stride_h = n.win.stride_h;
+  s.stride_w = n.win.stride_w;
+  s.pad_t = n.win.pad_t;
+  s.pad_l = n.win.pad_l;
+  s.oc = n.out_shape[0];
+  s.oh = n.out_shape[1];
+  s.ow = n.out_shape[2];
+  if (n.k != s.c * s.kh * s.kw || n.out_ch != s.oc)
+    return fail(Errc::mismatch, "prove: conv '" + n.name + "': filter shape does not match its input");
+  const std::uint32_t d = domain(n.out_shape);
+  Column acc;
+  acc.name = n.name + ".acc";
+  acc.domain = d;
+  acc.kind = ColKind::product;
+  s.out_col = add_col(std::move(acc));
+  s.shape = {std::size_t{1} << (log2_ceil(s.ow) + log2_ceil(s.oh) + c_.domains[d].bvars), s.oc, n.k};
+  s.w_slot = static_cast<std::uint32_t>(weight_vars_.size());
+  weight_vars_.push_back(log2_ceil(s.oc) + log2_ceil(n.k));
+  s.b_slot = static_cast<std::uint32_t>(weight_vars_.size());
+  weight_vars_.push_back(log2_ceil(s.oc));
+  c_.convs.push_back(s);
+  c_.nodes.push_back({index, {s.out_col}});
+  value_col_.push_back(s.out_col);
+  return ok_status();
+}
+
+// 2x2, stride 2: y is the largest of its window V_00..V_11 (views of x, circuit.hpp):
+//   y - V_ab in the range table for every ab,  prod_ab (y - V_ab) = 0.
+// The views need x's padded extent to be exactly twice y's in H and W.
+Status Builder::maxpool(const QNode& n, std::uint32_t index) {
+  VINFER_TRY(const std::uint32_t x, image_input(n));
+  if (c_.cols[x].kind != ColKind::witness)
+    return fail(Errc::unsupported, "prove: maxpool '" + n.name + "' must read a committed tensor (a relu or requant output)");
+  const model::Window& w = n.win;
+  if (w.kh != 2 || w.kw != 2 || w.stride_h != 2 || w.stride_w != 2 || w.pad_t + w.pad_l + w.pad_b + w.pad_r != 0) {
+    return fail(Errc::unsupported, "prove: maxpool '" + n.name + "': only 2x2 windows with stride 2 and no padding are proven");
+  }
+  if (n.out_shape.size() != 3 || log2_ceil(n.in_shape[1]) != log2_ceil(n.out_shape[1]) + 1 ||
+      log2_ceil(n.in_shape[2]) != log2_ceil(n.out_shape[2]) + 1) {
+    return fail(Errc::unsupported, "prove: maxpool '" + n.name + "': " + model::shape_str(n.in_shape) + " -> " +
+                                       model::shape_str(n.out_shape) + " does not halve the padded extent");
+  }
+  const std::uint32_t d = domain(n.out_shape);
+  const std::uint32_t y = witness(d, n.name + ".out");
+  std::uint32_t v[4];
+  for (std::uint8_t k = 0; k < 4; ++k) {
+    Column col;
+    col.name = n.name + ".window" + std::to_string(k);
+    col.domain = d;
+    col.kind = ColKind::view;
+    col.src = x;
+    col.view_dy = static_cast<std::uint8_t>(k >> 1);
+    col.view_dx = static_cast<std::uint8_t>(k & 1);
+    v[k] = add_col(std::move(col));
+  }
+  // prod_k (y - V_k), expanded: choose y or -V_k from each factor.
+  std::vector<Term> terms;
+  for (unsigned pick = 0; pick < 16; ++pick) {
+    Term t;
+    t.coef = 1;
+    for (unsigned k = 0; k < 4; ++k) {
+      if ((pick >> k) & 1) {
+        t.cols.push_back(y);
+      } else {
+        t.cols.push_back(v[k]);
+        t.coef = -t.coef;
+      }
+    }
+    terms.push_back(std::move(t));
+  }
+  constrain(d, n.name + ": the max is one of the window", std::move(terms));
+  for (unsigned k = 0; k < 4; ++k)
+    lookup(d, n.name + " max >= window " + std::to_string(k), {{y, 1}, {v[k], -1}});
+  c_.nodes.push_back({index, {x, y}});
+  value_col_.push_back(y);
+  return ok_status();
+}
+
 Result<Circuit> Builder::build() {
   if (c_.batch == 0)
     return fail(Errc::invalid_argument, "prove: the batch is empty");
@@ -355,6 +462,8 @@ Result<Circuit> Builder::build() {
       case Op::requant: st = requant(n, i, false); break;
       case Op::rescale: st = requant(n, i, true); have_output = true; break;
       case Op::relu: st = relu(n, i); break;
+      case Op::conv: st = conv(n, i); break;
+      case Op::maxpool: st = maxpool(n, i); break;
       default:
         return fail(Errc::unsupported, "prove: node '" + n.name + "' (" + std::string(model::op_name(n.op)) + ") has no circuit rule");
     }
@@ -364,17 +473,22 @@ Result<Circuit> Builder::build() {
     return fail(Errc::unsupported, "prove: the graph has no rescale output node");
   // An accumulator is checked only through the identity of the requant or rescale that
   // reads it; one read by anything else would be unbound.
-  for (const GemmStep& s : c_.gemms) {
+  std::vector<std::pair<std::string, std::uint32_t>> accs;
+  for (const GemmStep& s : c_.gemms)
+    accs.push_back({s.node, s.out_col});
+  for (const ConvStep& s : c_.convs)
+    accs.push_back({s.node, s.out_col});
+  for (const auto& s : accs) {
     std::size_t readers = 0;
     for (const QNode& n : g_.nodes)
-      readers += (value_col_[n.a] == s.out_col) ? 1 : 0;
+      readers += (value_col_[n.a] == s.second) ? 1 : 0;
     bool by_rounding = false;
     for (const Constraint& k : c_.constraints)
       for (const Term& t : k.terms)
         for (std::uint32_t col : t.cols)
-          by_rounding = by_rounding || col == s.out_col;
+          by_rounding = by_rounding || col == s.second;
     if (readers != 1 || !by_rounding)
-      return fail(Errc::unsupported, "prove: gemm '" + s.node + "' must feed exactly one requant or rescale node");
+      return fail(Errc::unsupported, "prove: '" + s.first + "' must feed exactly one requant or rescale node");
   }
   // Layouts: witness columns, then the multiplicities of the range table.
   std::vector<unsigned> wv;
@@ -427,7 +541,105 @@ std::vector<Fp> pack_weights(const Circuit& c, const model::QGraph& g) {
       b[r] = Fp::from_i64(n.bias[r]);
     slots[s.b_slot] = std::move(b);
   }
+  for (const ConvStep& s : c.convs) {
+    const model::QNode& n = g.nodes[s.node_index];
+    const std::size_t kp = std::size_t{1} << log2_ceil(n.k);
+    std::vector<Fp> w((std::size_t{1} << log2_ceil(n.out_ch)) * kp, Fp::zero());
+    for (std::size_t r = 0; r < n.out_ch; ++r)
+      for (std::size_t k = 0; k < n.k; ++k)
+        w[r * kp + k] = Fp::from_i64(n.w[r * n.k + k]);
+    slots[s.w_slot] = std::move(w);
+    std::vector<Fp> b(n.bias.size());
+    for (std::size_t r = 0; r < n.bias.size(); ++r)
+      b[r] = Fp::from_i64(n.bias[r]);
+    slots[s.b_slot] = std::move(b);
+  }
   return pack_slots(c.weight_layout, slots);
+}
+
+namespace {
+// Coordinates of a {C, H, W} domain: x first, then y, then c, then the batch.
+struct ImageVars {
+  unsigned x, y, c;
+};
+ImageVars image_vars(const Domain& d) {
+  return {log2_ceil(d.dims[2]), log2_ceil(d.dims[1]), log2_ceil(d.dims[0])};
+}
+}  // namespace
+
+std::vector<Ext> view_point(const Circuit& c, std::uint32_t view_col, std::span<const Ext> r) {
+  const Column& v = c.cols[view_col];
+  const ImageVars o = image_vars(c.domains[v.domain]);
+  std::vector<Ext> p;
+  p.push_back(v.view_dx != 0 ? Ext::one() : Ext::zero());
+  p.insert(p.end(), r.begin(), r.begin() + o.x);
+  p.push_back(v.view_dy != 0 ? Ext::one() : Ext::zero());
+  p.insert(p.end(), r.begin() + o.x, r.end());
+  return p;
+}
+
+void conv_split(const Circuit& c, const ConvStep& s, std::span<const Ext> z, std::vector<Ext>& ry,
+                std::vector<Ext>& rb) {
+  const ImageVars o = image_vars(c.domains[c.cols[s.out_col].domain]);
+  ry.assign(z.begin() + o.x + o.y, z.begin() + o.x + o.y + o.c);
+  rb.assign(z.begin(), z.begin() + o.x + o.y);
+  rb.insert(rb.end(), z.begin() + o.x + o.y + o.c, z.end());
+}
+
+namespace {
+// Calls f(j, oy, ox, c, iy, ix) for every in-bounds tap of the conv.
+template <class F>
+void for_each_tap(const ConvStep& s, F&& f) {
+  for (std::uint32_t ch = 0; ch < s.c; ++ch)
+    for (std::uint32_t ki = 0; ki < s.kh; ++ki)
+      for (std::uint32_t kj = 0; kj < s.kw; ++kj) {
+        const std::uint32_t j = (ch * s.kh + ki) * s.kw + kj;
+        for (std::uint32_t oy = 0; oy < s.oh; ++oy) {
+          const std::int64_t iy = std::int64_t{oy} * s.stride_h + ki - s.pad_t;
+          if (iy < 0 || iy >= s.h)
+            continue;
+          for (std::uint32_t ox = 0; ox < s.ow; ++ox) {
+            const std::int64_t ix = std::int64_t{ox} * s.stride_w + kj - s.pad_l;
+            if (ix < 0 || ix >= s.w)
+              continue;
+            f(j, oy, ox, ch, static_cast<std::uint32_t>(iy), static_cast<std::uint32_t>(ix));
+          }
+        }
+      }
+}
+}  // namespace
+
+std::vector<Ext> conv_wiring_table(const Circuit& c, const ConvStep& s, std::span<const Ext> rj,
+                                   std::span<const Ext> rb) {
+  const Domain& od = c.domains[c.cols[s.out_col].domain];
+  const Domain& xd = c.domains[c.cols[s.x_col].domain];
+  const ImageVars o = image_vars(od), in = image_vars(xd);
+  const std::vector<Ext> ej = eq_table(rj);
+  const std::vector<Ext> eox = eq_table(rb.first(o.x));
+  const std::vector<Ext> eoy = eq_table(rb.subspan(o.x, o.y));
+  std::vector<Ext> m(std::size_t{1} << xd.evars, Ext::zero());
+  for_each_tap(s, [&](std::uint32_t j, std::uint32_t oy, std::uint32_t ox, std::uint32_t ch, std::uint32_t iy,
+                      std::uint32_t ix) {
+    m[ix + (std::size_t{iy} << in.x) + (std::size_t{ch} << (in.x + in.y))] += ej[j] * eoy[oy] * eox[ox];
+  });
+  return m;
+}
+
+Ext conv_wiring_eval(const Circuit& c, const ConvStep& s, std::span<const Ext> rj, std::span<const Ext> rb,
+                     std::span<const Ext> z) {
+  const Domain& od = c.domains[c.cols[s.out_col].domain];
+  const Domain& xd = c.domains[c.cols[s.x_col].domain];
+  const ImageVars o = image_vars(od), in = image_vars(xd);
+  const std::vector<Ext> ej = eq_table(rj);
+  const std::vector<Ext> eox = eq_table(rb.first(o.x));
+  const std::vector<Ext> eoy = eq_table(rb.subspan(o.x, o.y));
+  const std::vector<Ext> eix = eq_table(z.first(in.x));
+  const std::vector<Ext> eiy = eq_table(z.subspan(in.x, in.y));
+  const std::vector<Ext> ec = eq_table(z.subspan(in.x + in.y, in.c));
+  Ext sum = Ext::zero();
+  for_each_tap(s, [&](std::uint32_t j, std::uint32_t oy, std::uint32_t ox, std::uint32_t ch, std::uint32_t iy,
+                      std::uint32_t ix) { sum += ej[j] * eoy[oy] * eox[ox] * eix[ix] * eiy[iy] * ec[ch]; });
+  return sum * eq_eval(rb.subspan(o.x + o.y), z.subspan(xd.evars));
 }
 
 Ext constant_eval(const Circuit& c, std::uint32_t col, std::span<const Ext> point) {

@@ -66,13 +66,23 @@ std::vector<std::uint32_t> lookup_witness_cols(const Circuit& c, std::uint32_t d
     if (l.domain != domain)
       continue;
     for (const auto& [col, coef] : l.lin) {
-      if (c.cols[col].kind == ColKind::witness)
+      if (claimable(c.cols[col]))
         out.push_back(col);
     }
   }
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
+}
+
+SlotClaim claim_on(const Circuit& c, std::uint32_t col, std::span<const Ext> point, Ext value) {
+  const Column& cc = c.cols[col];
+  if (cc.kind == ColKind::view) {
+    const std::vector<Ext> p = view_point(c, col, point);
+    return {c.cols[cc.src].slot, p, value};
+  }
+  VINFER_ASSERT(cc.kind == ColKind::witness);
+  return {cc.slot, {point.begin(), point.end()}, value};
 }
 
 std::vector<std::uint32_t> constrained_domains(const Circuit& c) {
@@ -102,6 +112,7 @@ Ext public_eval(const Circuit& c, const GraphStatement& st, std::uint32_t col, s
     case ColKind::witness:
     case ColKind::product:
     case ColKind::linear:
+    case ColKind::view:
       break;
   }
   VINFER_ASSERT(false && "public_eval of a witness column");

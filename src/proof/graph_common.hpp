@@ -27,7 +27,16 @@ ZeroCheck zerocheck_of(const Circuit& c, std::uint32_t domain, Ext beta);
 /// sum over terms of coef * product of vals[factor] (vals indexed like tables).
 Ext eval_terms(const std::vector<SumcheckTerm>& terms, const std::vector<Ext>& vals);
 
-/// The witness columns of a domain that its lookups read, ascending (sent at the lookup point).
+/// True for the columns whose values the prover sends and the PCS later opens: witness
+/// columns, and views (whose claims move to their source column).
+inline bool claimable(const Column& c) {
+  return c.kind == ColKind::witness || c.kind == ColKind::view;
+}
+
+/// The claim on the witness commitment that a claimable column's value at `point` makes.
+SlotClaim claim_on(const Circuit& c, std::uint32_t col, std::span<const Ext> point, Ext value);
+
+/// The claimable columns of a domain that its lookups read, ascending (sent at the lookup point).
 std::vector<std::uint32_t> lookup_witness_cols(const Circuit& c, std::uint32_t domain);
 
 /// Domains that hold at least one constraint (each gets a zero-check), ascending.

@@ -1,12 +1,14 @@
 // graph_prove(): the prover of graph_proof.hpp, step by step as listed there.
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 
 #include "proof/graph_common.hpp"
 #include "vinfer/assert.hpp"
 #include "vinfer/proof/logup.hpp"
 #include "vinfer/proof/matmul.hpp"
 #include "vinfer/proof/mle.hpp"
+#include "vinfer/proof/sumcheck.hpp"
 
 namespace vinfer::proof {
 namespace {
@@ -94,6 +96,20 @@ std::vector<std::int64_t> WitnessFiller::expand(std::uint32_t i) const {
   if (col.kind == ColKind::witness || col.kind == ColKind::product || col.kind == ColKind::linear)
     return cols_[i];
   std::vector<std::int64_t> out(std::size_t{1} << d.vars(), 0);
+  if (col.kind == ColKind::view) {
+    // out[ox + OW'(rest)] = src[(2 ox + dx) + 2 OW'((2 oy + dy) + 2 OH'(c + C' b))]: the
+    // source's x and y each have one more (low) coordinate (circuit.hpp, view_point).
+    const std::vector<std::int64_t>& src = cols_[col.src];
+    const unsigned lx = log2_ceil(d.dims[2]), ly = log2_ceil(d.dims[1]);
+    for (std::size_t idx = 0; idx < out.size(); ++idx) {
+      const std::size_t ox = idx & ((std::size_t{1} << lx) - 1);
+      const std::size_t oy = (idx >> lx) & ((std::size_t{1} << ly) - 1);
+      const std::size_t rest = idx >> (lx + ly);
+      const std::size_t sx = 2 * ox + col.view_dx, sy = 2 * oy + col.view_dy;
+      out[idx] = src[sx + (sy << (lx + 1)) + (rest << (lx + ly + 2))];
+    }
+    return out;
+  }
   for (std::size_t b = 0; b < d.batch; ++b) {
     for (std::size_t e = 0; e < d.elems; ++e) {
       std::int64_t v = 0;
@@ -118,8 +134,33 @@ Status WitnessFiller::fill() {
     const model::QNode& n = g_.nodes[nc.node];
     switch (n.op) {
       case model::Op::gemm:
+      case model::Op::conv:
         VINFER_CHECK(value_into(nc.node + 1, nc.cols[0]));
         break;
+      case model::Op::maxpool: {
+        VINFER_CHECK(value_into(nc.node + 1, nc.cols[1]));
+        // A padded output position may still have real inputs in its window (an odd input
+        // extent): there the identities need y = the window's max too.
+        const std::uint32_t y = nc.cols[1];
+        std::vector<std::vector<std::int64_t>> views;
+        for (std::uint32_t k = 0; k < c_.cols.size(); ++k)
+          if (c_.cols[k].kind == ColKind::view && c_.cols[k].domain == c_.cols[y].domain)
+            views.push_back(expand(k));
+        const Domain& d = c_.domains[c_.cols[y].domain];
+        std::vector<bool> real(cols_[y].size(), false);
+        for (std::size_t b = 0; b < d.batch; ++b)
+          for (std::size_t e = 0; e < d.elems; ++e)
+            real[at(d, b, e)] = true;
+        for (std::size_t i = 0; i < real.size(); ++i) {
+          if (real[i])
+            continue;
+          std::int64_t m = views[0][i];
+          for (const auto& v : views)
+            m = std::max(m, v[i]);
+          cols_[y][i] = m;
+        }
+        break;
+      }
       case model::Op::requant:
         VINFER_CHECK(value_into(nc.node + 1, nc.cols[1]));
         VINFER_CHECK(fill_requant(n, nc, false));
@@ -249,8 +290,12 @@ Result<std::vector<std::uint8_t>> graph_prove(const Circuit& c,
     ch.send_ext(label, v);
     list.push_back({slot, std::move(point), v});
   };
-  auto col_eval = [&](std::uint32_t col, std::span<const Ext> point) {
-    return mle_eval(wslots[c.cols[col].slot], point);
+  // A claimable column's value at a point (a view's from its source), sent and recorded.
+  auto claim_col = [&](std::uint32_t col, std::span<const Ext> point, const char* label) {
+    SlotClaim sc = detail::claim_on(c, col, point, Ext::zero());
+    sc.value = mle_eval(wslots[sc.slot], sc.point);
+    ch.send_ext(label, sc.value);
+    wclaims.push_back(std::move(sc));
   };
 
   // Step 3: every lookup at once.
@@ -277,7 +322,7 @@ Result<std::vector<std::uint8_t>> graph_prove(const Circuit& c,
     for (std::uint32_t d = 0; d < c.domains.size(); ++d) {
       const std::span<const Ext> sub(lc.point.data(), c.domains[d].vars());
       for (std::uint32_t col : detail::lookup_witness_cols(c, d))
-        claim(wclaims, c.cols[col].slot, {sub.begin(), sub.end()}, col_eval(col, sub), "graph.lookup_col");
+        claim_col(col, sub, "graph.lookup_col");
     }
     const std::span<const Ext> subt(lc.point.data(), c.range_bits);
     claim(wclaims, c.mult_slot, {subt.begin(), subt.end()}, mle_eval(mult16, subt), "graph.lookup_mult");
@@ -306,8 +351,9 @@ Result<std::vector<std::uint8_t>> graph_prove(const Circuit& c,
       out.finals.insert(out.finals.begin(), Ext::zero());  // keep finals[i + 1] = column i
       for (std::size_t i = 0; i < z.cols.size(); ++i) {
         const Column& col = c.cols[z.cols[i]];
-        if (col.kind == ColKind::witness) {
-          claim(wclaims, col.slot, out.point, out.finals[i + 1], "graph.zerocheck_col");
+        if (detail::claimable(col)) {
+          ch.send_ext("graph.zerocheck_col", out.finals[i + 1]);
+          wclaims.push_back(detail::claim_on(c, z.cols[i], out.point, out.finals[i + 1]));
         } else if (col.kind == ColKind::product) {
           ch.send_ext("graph.gemm_acc", out.finals[i + 1]);
           acc_point[z.cols[i]] = out.point;
@@ -333,12 +379,14 @@ Result<std::vector<std::uint8_t>> graph_prove(const Circuit& c,
     bias.resize(std::size_t{1} << d.evars, Fp::zero());
     claim(weight_claims, s.b_slot, ry, mle_eval(bias, ry), "graph.gemm_bias");
     // X and W in the input domain's padded layout (circuit.hpp, pack_weights).
+    // X is the committed column itself, padding included (a maxpool may hold its window's
+    // max on padded elements); W is zero there, so the product does not see it.
     const Domain& xd = c.domains[c.cols[s.x_col].domain];
-    const std::vector<std::int32_t>& xv = values[n.a];
+    const std::vector<std::int64_t> xv = wf.expand(s.x_col);
     std::vector<std::int8_t> x(s.shape.batch * s.shape.cols, 0), wt(s.shape.rows * s.shape.cols, 0);
     for (std::size_t b = 0; b < s.shape.batch; ++b)
-      for (std::size_t k = 0; k < n.k; ++k)
-        x[b * s.shape.cols + xd.index[k]] = static_cast<std::int8_t>(xv[b * n.k + k]);
+      for (std::size_t i = 0; i < s.shape.cols; ++i)
+        x[b * s.shape.cols + i] = static_cast<std::int8_t>(xv[i + (b << xd.evars)]);
     for (std::size_t r = 0; r < s.shape.rows; ++r)
       for (std::size_t k = 0; k < n.k; ++k)
         wt[r * s.shape.cols + xd.index[k]] = n.w[r * n.k + k];
@@ -351,10 +399,65 @@ Result<std::vector<std::uint8_t>> graph_prove(const Circuit& c,
     pw.insert(pw.end(), ry.begin(), ry.end());
     weight_claims.push_back({s.w_slot, pw, mc.w_eval});
   }
+  for (const ConvStep& s : c.convs) {
+    const model::QNode& n = g.nodes[s.node_index];
+    const Domain& od = c.domains[c.cols[s.out_col].domain];
+    const Domain& xd = c.domains[c.cols[s.x_col].domain];
+    const std::vector<Ext>& p = acc_point[s.out_col];
+    VINFER_ASSERT(p.size() == od.vars());
+    std::vector<Ext> ry, rb;
+    conv_split(c, s, p, ry, rb);
+    std::vector<Fp> bias(n.bias.size());
+    for (std::size_t r = 0; r < bias.size(); ++r)
+      bias[r] = Fp::from_i64(n.bias[r]);
+    bias.resize(std::size_t{1} << ry.size(), Fp::zero());
+    claim(weight_claims, s.b_slot, ry, mle_eval(bias, ry), "graph.conv_bias");
+    // im2col rows (ox, oy, b) in the output's padded layout; padded rows stay zero.
+    const std::vector<std::int32_t>& xv = values[n.a];
+    const unsigned lx = log2_ceil(s.ow), ly = log2_ceil(s.oh);
+    std::vector<std::int8_t> xcol(s.shape.batch * s.shape.cols, 0);
+    for (std::size_t b = 0; b < c.batch; ++b) {
+      const std::int32_t* img = xv.data() + b * std::size_t{s.c} * s.h * s.w;
+      for (std::uint32_t oy = 0; oy < s.oh; ++oy)
+        for (std::uint32_t ox = 0; ox < s.ow; ++ox) {
+          std::int8_t* row = xcol.data() + (ox + (std::size_t{oy} << lx) + (b << (lx + ly))) * s.shape.cols;
+          for (std::uint32_t ch_ = 0; ch_ < s.c; ++ch_)
+            for (std::uint32_t ki = 0; ki < s.kh; ++ki)
+              for (std::uint32_t kj = 0; kj < s.kw; ++kj) {
+                const std::int64_t iy = std::int64_t{oy} * s.stride_h + ki - s.pad_t;
+                const std::int64_t ix = std::int64_t{ox} * s.stride_w + kj - s.pad_l;
+                if (iy >= 0 && iy < s.h && ix >= 0 && ix < s.w)
+                  row[(ch_ * s.kh + ki) * s.kw + kj] = static_cast<std::int8_t>(img[(ch_ * s.h + iy) * s.w + ix]);
+              }
+        }
+    }
+    const MatmulClaims mc = matmul_prove(s.shape, xcol, n.w, ry, rb, ch);
+    std::vector<Ext> pw = mc.point_k;
+    pw.insert(pw.end(), ry.begin(), ry.end());
+    weight_claims.push_back({s.w_slot, pw, mc.w_eval});
+    // Wiring: Xcol~(rk, rb) = sum_x X(x) M(x) over the input domain.
+    const std::vector<Ext> m0 = conv_wiring_table(c, s, mc.point_k, rb);
+    const std::vector<Ext> eb = eq_table(std::span<const Ext>(rb).subspan(lx + ly));
+    std::vector<std::vector<Ext>> tables(2);
+    tables[0] = to_ext(wf.expand(s.x_col));
+    tables[1].resize(tables[0].size());
+    for (std::size_t b = 0; b < eb.size(); ++b)
+      for (std::size_t e = 0; e < m0.size(); ++e)
+        tables[1][e + (b << xd.evars)] = eb[b] * m0[e];
+    SumcheckProverOut out = sumcheck_prove(std::move(tables), {{Ext::one(), {0, 1}}}, ch);
+    ch.send_ext("graph.conv_x", out.finals[0]);
+    if (c.cols[s.x_col].kind == ColKind::witness)
+      wclaims.push_back({c.cols[s.x_col].slot, out.point, out.finals[0]});
+  }
   S.matmul_s = since(t0);
 
   // Step 6: open both commitments.
   t0 = Clock::now();
+#ifdef VINFER_DEBUG_CLAIMS
+  for (std::size_t i = 0; i < wclaims.size(); ++i)
+    if (mle_eval(wslots[wclaims[i].slot], wclaims[i].point) != wclaims[i].value)
+      std::fprintf(stderr, "claim %zu on slot %u is wrong\n", i, wclaims[i].slot);
+#endif
   const PackedClaim wpc = batch_claims_prove(c.witness_layout, wpacked, wclaims, ch);
   pcs_open(wpcs, std::vector<std::vector<Ext>>{wpc.point}, ch);
   const PackedClaim mpc = batch_claims_prove(c.weight_layout, w.packed, weight_claims, ch);

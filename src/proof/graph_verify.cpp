@@ -7,6 +7,7 @@
 #include "vinfer/proof/logup.hpp"
 #include "vinfer/proof/matmul.hpp"
 #include "vinfer/proof/mle.hpp"
+#include "vinfer/proof/sumcheck.hpp"
 
 namespace vinfer::proof {
 namespace {
@@ -52,6 +53,12 @@ Status graph_verify(const Circuit& c, const GraphStatement& st, std::span<const 
     list.push_back({slot, std::move(point), v});
     return v;
   };
+  // The same for a claimable column (a view's claim moves to its source).
+  auto recv_col = [&](std::uint32_t col, std::span<const Ext> point, const char* label) -> Result<Ext> {
+    VINFER_TRY(Ext v, ch.recv_ext(label));
+    wclaims.push_back(detail::claim_on(c, col, point, v));
+    return v;
+  };
 
   // Step 3: the lookups.
   {
@@ -69,7 +76,7 @@ Status graph_verify(const Circuit& c, const GraphStatement& st, std::span<const 
     for (std::uint32_t d = 0; d < c.domains.size(); ++d) {
       const std::span<const Ext> sub(r.data(), c.domains[d].vars());
       for (std::uint32_t col : detail::lookup_witness_cols(c, d)) {
-        VINFER_TRY(Ext v, recv_claim(wclaims, c.cols[col].slot, {sub.begin(), sub.end()}, "graph.lookup_col"));
+        VINFER_TRY(Ext v, recv_col(col, sub, "graph.lookup_col"));
         col_vals[col] = {v};
       }
     }
@@ -85,7 +92,7 @@ Status graph_verify(const Circuit& c, const GraphStatement& st, std::span<const 
       const std::span<const Ext> sub(r.data(), c.domains[l.domain].vars());
       Ext e = Ext::zero();
       for (const auto& [col, coef] : l.lin) {
-        const Ext v = c.cols[col].kind == ColKind::witness ? col_vals[col][0] : detail::public_eval(c, st, col, sub);
+        const Ext v = detail::claimable(c.cols[col]) ? col_vals[col][0] : detail::public_eval(c, st, col, sub);
         e += v * Fp::from_i64(coef);
       }
       const Ext sel = slot_selector(fl, j + 1, r);
@@ -114,8 +121,8 @@ Status graph_verify(const Circuit& c, const GraphStatement& st, std::span<const 
       vals[0] = eq_eval(tau, sc->point);
       for (std::size_t i = 0; i < z.cols.size(); ++i) {
         const std::uint32_t col = z.cols[i];
-        if (c.cols[col].kind == ColKind::witness) {
-          VINFER_TRY(vals[i + 1], recv_claim(wclaims, c.cols[col].slot, sc->point, "graph.zerocheck_col"));
+        if (detail::claimable(c.cols[col])) {
+          VINFER_TRY(vals[i + 1], recv_col(col, sc->point, "graph.zerocheck_col"));
         } else if (c.cols[col].kind == ColKind::product) {
           VINFER_TRY(vals[i + 1], ch.recv_ext("graph.gemm_acc"));
           acc_claim[col] = {sc->point, vals[i + 1]};
@@ -156,6 +163,44 @@ Status graph_verify(const Circuit& c, const GraphStatement& st, std::span<const 
     std::vector<Ext> pw = mc->point_k;
     pw.insert(pw.end(), ry.begin(), ry.end());
     weight_claims.push_back({s.w_slot, pw, mc->w_eval});
+  }
+
+  for (const ConvStep& s : c.convs) {
+    const Domain& od = c.domains[c.cols[s.out_col].domain];
+    const Domain& xd = c.domains[c.cols[s.x_col].domain];
+    const auto& [p, acc] = acc_claim[s.out_col];
+    if (p.size() != od.vars())
+      return fail(Errc::mismatch, "conv '" + s.node + "': no claim on its accumulator");  // circuit bug
+    std::vector<Ext> ry, rb;
+    conv_split(c, s, p, ry, rb);
+    VINFER_TRY(Ext bias, recv_claim(weight_claims, s.b_slot, ry, "graph.conv_bias"));
+    // Bias on real rows: x < OW, y < OH, b < batch.
+    const unsigned lx = log2_ceil(s.ow), ly = log2_ceil(s.oh);
+    auto valid = [](std::size_t n, std::span<const Ext> r) {
+      std::vector<Fp> v(std::size_t{1} << r.size(), Fp::zero());
+      for (std::size_t i = 0; i < n; ++i)
+        v[i] = Fp::one();
+      return mle_eval(v, r);
+    };
+    const std::span<const Ext> rbs(rb);
+    const Ext real = valid(s.ow, rbs.first(lx)) * valid(s.oh, rbs.subspan(lx, ly)) * valid(c.batch, rbs.subspan(lx + ly));
+    auto mc = matmul_verify(s.shape, ry, rb, acc - bias * real, ch);
+    if (!mc.ok())
+      return step_fail("conv '" + s.node + "'", mc.error());
+    std::vector<Ext> pw = mc->point_k;
+    pw.insert(pw.end(), ry.begin(), ry.end());
+    weight_claims.push_back({s.w_slot, pw, mc->w_eval});
+    auto sc = sumcheck_verify(mc->x_eval, xd.vars(), 2, ch);
+    if (!sc.ok())
+      return step_fail("conv '" + s.node + "' wiring", sc.error());
+    VINFER_TRY(Ext xv, ch.recv_ext("graph.conv_x"));
+    if (xv * conv_wiring_eval(c, s, mc->point_k, rb, sc->point) != sc->value)
+      return fail(Errc::mismatch, "conv '" + s.node + "' wiring: the input evaluation does not give the sumcheck's value");
+    if (c.cols[s.x_col].kind == ColKind::witness) {
+      wclaims.push_back({c.cols[s.x_col].slot, sc->point, xv});
+    } else if (detail::public_eval(c, st, s.x_col, sc->point) != xv) {
+      return fail(Errc::mismatch, "conv '" + s.node + "': the claimed input evaluation is not the input's");
+    }
   }
 
   // Step 6: both commitments.

@@ -49,6 +49,9 @@ enum class ColKind : std::uint8_t {
              ///< zero-check) is proven by the gemm's matmul sumcheck instead
   linear,    ///< sum of `lin` (its limbs): never committed; identities and lookups that
              ///< name it are written over its limbs when the circuit is built
+  view,      ///< one element of every 2x2 maxpool window of `src` (a witness column): never
+             ///< committed; view~(r) = src~(view_point(r)), the window offset fixing one
+             ///< coordinate of x and one of y
 };
 
 /// How the prover computes a witness column that is not a node's value.
@@ -67,6 +70,7 @@ struct Column {
   Derive derive = Derive::none;
   std::uint32_t src = 0, index = 0;
   std::vector<std::pair<std::uint32_t, std::int64_t>> lin;  ///< linear: sum coef * col
+  std::uint8_t view_dy = 0, view_dx = 0;                    ///< view: the window offset
 };
 
 /// coef * product of columns (all in the constraint's domain).
@@ -106,6 +110,21 @@ struct NodeCols {
   std::vector<std::uint32_t> cols;
 };
 
+/// out = conv(X, W) + bias: acc[b][oc][oy][ox] = bias[oc] + sum_j W[oc][j] Xcol[b][oy][ox][j],
+/// j = (c, ki, kj), Xcol the im2col of X. A matmul over rows (ox, oy, b) of the padded output
+/// layout, then a wiring sumcheck sum_x X(x) M(x) that turns the claim on Xcol into one on X
+/// (M~ the verifier evaluates in O(C kh kw OH OW)).
+struct ConvStep {
+  std::string node;
+  std::uint32_t node_index = 0;
+  std::uint32_t x_col = 0, out_col = 0;
+  std::uint32_t w_slot = 0, b_slot = 0;
+  std::uint32_t c = 0, h = 0, w = 0;  ///< input extent
+  std::uint32_t kh = 1, kw = 1, stride_h = 1, stride_w = 1, pad_t = 0, pad_l = 0;
+  std::uint32_t oc = 0, oh = 0, ow = 0;
+  MatmulShape shape;  ///< batch = padded rows (ox, oy, b), rows = oc, cols = c kh kw
+};
+
 struct Circuit {
   std::uint32_t batch = 0;
   unsigned range_bits = kRangeBitsLarge;
@@ -115,6 +134,7 @@ struct Circuit {
   std::vector<Constraint> constraints;
   std::vector<Lookup> lookups;
   std::vector<GemmStep> gemms;
+  std::vector<ConvStep> convs;
   SlotLayout witness_layout;  ///< every witness column, then the multiplicities
   std::uint32_t mult_slot = 0;
   /// The logUp fractions: slot 0 the range table (m_i / (alpha - i)), slot 1 + j lookup j
@@ -131,6 +151,23 @@ struct Circuit {
 /// (table plus lookups) is smaller, 16 on a tie: a function of (g, batch) only, so both
 /// sides pick the same.
 Result<Circuit> build_circuit(const model::QGraph& g, std::uint32_t batch, unsigned range_bits = 0);
+
+/// The point on a view's source column for the point r of the view's domain.
+std::vector<Ext> view_point(const Circuit& c, std::uint32_t view_col, std::span<const Ext> r);
+
+/// The conv's point pieces: (ry = oc coordinates, rb = (ox, oy, batch) coordinates) of a
+/// point of its output domain.
+void conv_split(const Circuit& c, const ConvStep& s, std::span<const Ext> z, std::vector<Ext>& ry,
+                std::vector<Ext>& rb);
+
+/// M0[ix + W'(iy + H' c)] = sum over (j, oy, ox) reading that input of
+/// eq(rj, j) eq(r_ox, ox) eq(r_oy, oy): the wiring of one conv over its input's padded
+/// per-sample layout (the prover's table).
+std::vector<Ext> conv_wiring_table(const Circuit& c, const ConvStep& s, std::span<const Ext> rj,
+                                   std::span<const Ext> rb);
+/// M~(z) over the input domain (element and batch coordinates): the verifier's evaluation.
+Ext conv_wiring_eval(const Circuit& c, const ConvStep& s, std::span<const Ext> rj, std::span<const Ext> rb,
+                     std::span<const Ext> z);
 
 /// The weight vector the model's polynomial commitment is over (weight_layout's slots).
 std::vector<Fp> pack_weights(const Circuit& c, const model::QGraph& g);

@@ -48,11 +48,11 @@ inline constexpr ProverEntry sample{ProverStatus::unprovable, "needs the counter
 inline constexpr ProverEntry output{ProverStatus::unprovable, "bookkeeping of sampled ids"};
 // Graph models (ONNX): proof/circuit.hpp.
 inline constexpr ProverEntry gemm{ProverStatus::proven, "matmul sumcheck against the weight commitment"};
-inline constexpr ProverEntry conv{ProverStatus::unprovable, "needs the im2col wiring argument"};
+inline constexpr ProverEntry conv{ProverStatus::proven, "matmul over im2col rows + a wiring sumcheck to the input"};
 inline constexpr ProverEntry requant{ProverStatus::proven, "rounding identity + range lookups"};
 inline constexpr ProverEntry rescale{ProverStatus::proven, "rounding identity + range lookups (graph output)"};
 inline constexpr ProverEntry relu{ProverStatus::proven, "x + neg identity + range lookups"};
-inline constexpr ProverEntry maxpool{ProverStatus::unprovable, "needs the window wiring and a max argument"};
+inline constexpr ProverEntry maxpool{ProverStatus::proven, "2x2 stride 2: range lookups and a product identity over window views"};
 inline constexpr ProverEntry avgpool{ProverStatus::unprovable, "needs the window wiring and a division proof"};
 inline constexpr ProverEntry qadd{ProverStatus::unprovable, "needs a two-input rounding identity"};
 }  // namespace prover_entry
