@@ -28,6 +28,7 @@ void keccak256_x8_ref(std::uint8_t domain,
                       commit::Hash* out);
 
 /// Eight sponges in the lanes of AVX-512 registers; only call where the CPU has AVX-512F.
+// NOLINTNEXTLINE(bugprone-reserved-identifier): XNNPACK-style name, see STYLE.md
 void keccak256_x8__avx512(std::uint8_t domain,
                           const std::uint8_t* const* msgs,
                           std::size_t count,
@@ -52,6 +53,7 @@ void keccak256_columns_x8_ref(std::uint8_t domain,
 
 /// Eight sponges in AVX-512 lanes, each lane of the sponge built from two matrix words
 /// (the domain byte shifts the words by one byte); only where the CPU has AVX-512F.
+// NOLINTNEXTLINE(bugprone-reserved-identifier): XNNPACK-style name, see STYLE.md
 void keccak256_columns_x8__avx512(std::uint8_t domain,
                                   const Fp* base,
                                   std::size_t stride,

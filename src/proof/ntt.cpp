@@ -137,6 +137,7 @@ VINFER_AVX512 inline __m512i mul_x8(__m512i a, __m512i b) {
 // Stages h = 1, 2, 4 inside each run of eight elements, in one register: every stage pairs
 // lane k with lane k + h, so it is lo = A[pair's low lane], hi = A[pair's high lane] (two
 // permutes), v = hi * w, and lanes take lo + v or lo - v by a blend.
+// NOLINTNEXTLINE(bugprone-reserved-identifier): XNNPACK-style name, see STYLE.md
 VINFER_AVX512 void butterflies_first8__avx512(std::span<Fp> a, const std::vector<Fp>& tw) {
   const __m512i lo1 = _mm512_set_epi64(6, 6, 4, 4, 2, 2, 0, 0);
   const __m512i hi1 = _mm512_set_epi64(7, 7, 5, 5, 3, 3, 1, 1);
@@ -176,6 +177,7 @@ VINFER_AVX512 void butterflies_first8__avx512(std::span<Fp> a, const std::vector
   }
 }
 
+// NOLINTNEXTLINE(bugprone-reserved-identifier): XNNPACK-style name, see STYLE.md
 VINFER_AVX512 void butterflies_wide__avx512(std::span<Fp> a, const std::vector<Fp>& tw) {
   static_assert(sizeof(Fp) == 8);
   const std::size_t n = a.size();
