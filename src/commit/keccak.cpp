@@ -132,6 +132,9 @@ void Keccak256::reset() {
 }
 
 void Keccak256::update(std::span<const std::uint8_t> data) {
+  if (data.empty()) {
+    return;  // an empty span may carry a null pointer, which memcpy must not see
+  }
   const std::uint8_t* p = data.data();
   std::size_t n = data.size();
   if (buf_len_ > 0) {
