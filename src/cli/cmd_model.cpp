@@ -6,12 +6,48 @@
 #include "vinfer/arith/formats.hpp"
 #include "vinfer/commit/keccak.hpp"
 #include "vinfer/model/canonical_file.hpp"
+#include "vinfer/model/graph.hpp"
+#include "vinfer/model/onnx.hpp"
 #include "vinfer/model/ops.hpp"
+#include "vinfer/proof/prover_status.hpp"
 
 namespace vinfer::cli {
 namespace {
 
+// A graph model (ONNX): its canonical nodes, parameters and root.
+int graph_info(const std::string& file, bool json) {
+  auto g = model::load_onnx_canonical(file, std::filesystem::path(VINFER_SOURCE_DIR) / "data");
+  if (!g.ok())
+    return report(g.error());
+  const model::GraphCommitment mc = model::commit_graph(*g);
+  std::uint64_t params = 0;
+  for (const auto& n : g->nodes)
+    params += n.w.size() + n.bias.size();
+  if (json) {
+    nlohmann::json nodes = nlohmann::json::array();
+    for (const auto& n : g->nodes)
+      nodes.push_back({{"op", std::string(model::op_name(n.op))}, {"name", n.name}, {"out", model::shape_str(n.out_shape)},
+                       {"prover", std::string(proof::prover_status_name(proof::prover_status(n.op)))}});
+    print_json({{"file", file}, {"name", g->name}, {"architecture", "graph"}, {"input", model::shape_str(g->input_shape)},
+                {"output", model::shape_str(g->output_shape)}, {"params", params}, {"nodes", nodes},
+                {"arith_version", std::string(arith::kArithVersion)}, {"model_root", commit::to_hex(mc.root)},
+                {"weights_root", commit::to_hex(mc.weights_root)}});
+    return 0;
+  }
+  std::printf("file          %s\nname          %s\narchitecture  graph: %s -> %s, %zu nodes\n", file.c_str(),
+              g->name.c_str(), model::shape_str(g->input_shape).c_str(), model::shape_str(g->output_shape).c_str(),
+              g->nodes.size());
+  for (const auto& n : g->nodes)
+    std::printf("  %-8s %-24s %-12s prover: %s\n", std::string(model::op_name(n.op)).c_str(), n.name.c_str(),
+                model::shape_str(n.out_shape).c_str(), std::string(proof::prover_status_name(proof::prover_status(n.op))).c_str());
+  std::printf("parameters    %llu\narithmetic    %s\nmodel_root    %s\n", static_cast<unsigned long long>(params),
+              std::string(arith::kArithVersion).c_str(), commit::to_hex(mc.root).c_str());
+  return 0;
+}
+
 int info(const std::string& file, bool json) {
+  if (model::is_onnx_path(file))
+    return graph_info(file, json);
   auto loaded = load_model(file);
   if (!loaded.ok())
     return report(loaded.error());
@@ -71,10 +107,14 @@ int ops(bool json) {
     if (json) {
       arr.push_back({{"op", std::string(model::op_name(op))},
                      {"dtype", commit::dtype_name(model::op_dtype(op))},
-                     {"element", std::string(model::op_doc(op))}});
+                     {"element", std::string(model::op_doc(op))},
+                     {"prover", std::string(proof::prover_status_name(proof::prover_status(op)))},
+                     {"prover_note", std::string(proof::prover_status_note(op))}});
     } else {
-      std::printf("%-11s %-4s %s\n", std::string(model::op_name(op)).c_str(),
-                  commit::dtype_name(model::op_dtype(op)), std::string(model::op_doc(op)).c_str());
+      std::printf("%-11s %-4s %-10s %s\n", std::string(model::op_name(op)).c_str(),
+                  commit::dtype_name(model::op_dtype(op)),
+                  std::string(proof::prover_status_name(proof::prover_status(op))).c_str(),
+                  std::string(model::op_doc(op)).c_str());
     }
   }
   if (json)

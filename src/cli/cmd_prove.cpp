@@ -334,7 +334,7 @@ void add_prove_commands(CLI::App& app) {
 
   auto* prove = app.add_subcommand("prove", "Prove the canonical int8 forward pass of a graph model on an input batch");
   static ProveOptions po;
-  prove->add_option("--model", po.model, "ONNX model file (MLP: Gemm/MatMul, Relu)")->required();
+  prove->add_option("--model", po.model, "ONNX model file (Gemm/MatMul, Conv, Relu, 2x2 MaxPool, Flatten)")->required();
   prove->add_option("--input", po.input, "JSON input: a flat array of numbers in input units, or an array of them")->required();
   prove->add_option("-o,--out", po.out, "proof file to write")->required();
   prove->add_option("--reps", po.reps, "inference runs for infer_s (best of)")->default_val(5);

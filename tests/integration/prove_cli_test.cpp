@@ -129,3 +129,28 @@ TEST(DemoCli, ProofRowsInTheOneSchemaHonestAcceptedCheatersCaught) {
 }
 
 }  // namespace
+
+namespace {
+
+using namespace vinfer_cli_test;  // NOLINT(google-build-using-namespace)
+
+TEST(ModelInfoCli, AGraphModelListsItsNodesWithTheirProverStatusAndTheRegisteredRoot) {
+  const Outcome o = vinfer({"model", "info", source_path("models/mnist-cnn.onnx").string(), "--json"});
+  ASSERT_EQ(o.code, 0) << o.err;
+  const nlohmann::json j = o.json();
+  EXPECT_EQ(j["architecture"], "graph");
+  ASSERT_EQ(j["nodes"].size(), 10u);
+  for (const auto& n : j["nodes"])
+    EXPECT_EQ(n["prover"], "proven") << n.dump();
+  const nlohmann::json reg = nlohmann::json::parse(std::ifstream(source_path("models/registry.json")));
+  bool found = false;
+  for (const auto& m : reg["models"])
+    found = found || m["model_root"] == j["model_root"];
+  EXPECT_TRUE(found) << "models/registry.json lacks " << j["model_root"];
+  const Outcome ops = vinfer({"model", "ops", "--json"});
+  ASSERT_EQ(ops.code, 0);
+  for (const auto& op : ops.json()["ops"])
+    expect_keys(op, {"op", "prover", "prover_note"});
+}
+
+}  // namespace
