@@ -48,7 +48,8 @@ nlohmann::json row_json(const Row& r) {
 // cheaper (half-pruned) model proving its own forward pass, and random proof bytes.
 Result<std::vector<Row>> proof_rows(std::uint32_t batch) {
   const std::filesystem::path root = VINFER_SOURCE_DIR;
-  VINFER_TRY(model::QGraph g, model::load_onnx_canonical(root / "models/mnist-mlp.onnx", root / "data"));
+  VINFER_TRY(model::QGraph g,
+             model::load_onnx_canonical(root / "models/mnist-mlp.onnx", root / "data"));
   VINFER_TRY(model::Digits digits, model::load_digits(root / "data/mnist-test.bin"));
   std::vector<std::int8_t> in;
   for (std::size_t i = 0; i < std::size_t{batch} * model::kDigitPixels; ++i)
@@ -73,11 +74,13 @@ Result<std::vector<Row>> proof_rows(std::uint32_t batch) {
   st.input = in;
   st.output = run->values[g.output];
   auto t0 = Clock::now();
-  VINFER_TRY(std::vector<std::uint8_t> honest, proof::graph_prove(c, g, registered, st, run->values));
+  VINFER_TRY(std::vector<std::uint8_t> honest,
+             proof::graph_prove(c, g, registered, st, run->values));
   const double prove_s = since(t0);
 
   std::vector<Row> rows;
-  auto client = [&](const std::string& scenario, const std::string& cheater, const proof::GraphStatement& claim,
+  auto client = [&](const std::string& scenario, const std::string& cheater,
+                    const proof::GraphStatement& claim,
                     const std::vector<std::uint8_t>& proof_bytes, double worker_s, double wall0) {
     Row r;
     r.mode = "proof";
@@ -116,8 +119,8 @@ Result<std::vector<Row>> proof_rows(std::uint32_t batch) {
   cst.output = crun.values[cheap.output];
   const auto tc = Clock::now();
   VINFER_TRY(std::vector<std::uint8_t> cproof, proof::graph_prove(c, cheap, cw, cst, crun.values));
-  client("cheaper model (half the first layer pruned) under the real root", "cheaper-model", cst, cproof,
-         since(tc), 0);
+  client("cheaper model (half the first layer pruned) under the real root", "cheaper-model", cst,
+         cproof, since(tc), 0);
 
   t0 = Clock::now();
   std::vector<std::uint8_t> noise(honest.size());
@@ -133,7 +136,8 @@ Result<std::vector<Row>> proof_rows(std::uint32_t batch) {
 int demo(const std::string& mode, bool json, std::uint32_t batch) {
   if (!mode.empty() && mode != "proof") {
     return report(fail(Errc::unsupported, "demo mode '" + mode +
-                                              "' does not exist yet (have: proof; optimistic, quorum:N and sampled:P come with issues 4 and 5)"));
+                                              "' does not exist yet (have: proof; optimistic, "
+                                              "quorum:N and sampled:P come with issues 4 and 5)"));
   }
   auto rows = proof_rows(batch);
   if (!rows.ok())
@@ -146,26 +150,32 @@ int demo(const std::string& mode, bool json, std::uint32_t batch) {
     print_json(j);
     return 0;
   }
-  std::printf("%-6s %-62s %-14s %-7s %-9s %-9s %-10s %s\n", "mode", "scenario", "cheater", "caught", "slashed",
-              "cost", "latency", "verifier said");
+  std::printf("%-6s %-62s %-14s %-7s %-9s %-9s %-10s %s\n", "mode", "scenario", "cheater", "caught",
+              "slashed", "cost", "latency", "verifier said");
   for (const Row& r : *rows) {
-    std::printf("%-6s %-62s %-14s %-7s %-9s %-9.0f %-10s %s\n", r.mode.c_str(), r.scenario.c_str(), r.cheater.c_str(),
-                r.caught ? "yes" : "no", r.honest_slashed ? "yes" : "no", r.cost_multiplier,
-                (std::to_string(r.latency).substr(0, 5) + " " + r.latency_unit).c_str(), r.note.substr(0, 70).c_str());
+    std::printf("%-6s %-62s %-14s %-7s %-9s %-9.0f %-10s %s\n", r.mode.c_str(), r.scenario.c_str(),
+                r.cheater.c_str(), r.caught ? "yes" : "no", r.honest_slashed ? "yes" : "no",
+                r.cost_multiplier,
+                (std::to_string(r.latency).substr(0, 5) + " " + r.latency_unit).c_str(),
+                r.note.substr(0, 70).c_str());
   }
-  std::printf("(proof mode: MNIST MLP, batch %u; cost = (inference + proving) / inference)\n", batch);
+  std::printf("(proof mode: MNIST MLP, batch %u; cost = (inference + proving) / inference)\n",
+              batch);
   return 0;
 }
 
 }  // namespace
 
 void add_demo_command(CLI::App& app) {
-  auto* cmd = app.add_subcommand("demo", "Every verification mode so far, honest and cheating workers, one table");
+  auto* cmd = app.add_subcommand(
+      "demo", "Every verification mode so far, honest and cheating workers, one table");
   static std::string mode;
   static bool json = false;
   static std::uint32_t batch = 16;
   cmd->add_option("mode", mode, "only this mode (proof)");
-  cmd->add_option("--batch", batch, "proof mode: digits per job")->default_val(16)->check(CLI::Range(1u, 1024u));
+  cmd->add_option("--batch", batch, "proof mode: digits per job")
+      ->default_val(16)
+      ->check(CLI::Range(1u, 1024u));
   cmd->add_flag("--json", json, "print {\"scenarios\": [...]} (DESIGN §7 schema)");
   cmd->callback([] { std::exit(demo(mode, json, batch)); });
 }

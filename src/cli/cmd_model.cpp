@@ -26,22 +26,33 @@ int graph_info(const std::string& file, bool json) {
   if (json) {
     nlohmann::json nodes = nlohmann::json::array();
     for (const auto& n : g->nodes)
-      nodes.push_back({{"op", std::string(model::op_name(n.op))}, {"name", n.name}, {"out", model::shape_str(n.out_shape)},
-                       {"prover", std::string(proof::prover_status_name(proof::prover_status(n.op)))}});
-    print_json({{"file", file}, {"name", g->name}, {"architecture", "graph"}, {"input", model::shape_str(g->input_shape)},
-                {"output", model::shape_str(g->output_shape)}, {"params", params}, {"nodes", nodes},
-                {"arith_version", std::string(arith::kArithVersion)}, {"model_root", commit::to_hex(mc.root)},
+      nodes.push_back(
+          {{"op", std::string(model::op_name(n.op))},
+           {"name", n.name},
+           {"out", model::shape_str(n.out_shape)},
+           {"prover", std::string(proof::prover_status_name(proof::prover_status(n.op)))}});
+    print_json({{"file", file},
+                {"name", g->name},
+                {"architecture", "graph"},
+                {"input", model::shape_str(g->input_shape)},
+                {"output", model::shape_str(g->output_shape)},
+                {"params", params},
+                {"nodes", nodes},
+                {"arith_version", std::string(arith::kArithVersion)},
+                {"model_root", commit::to_hex(mc.root)},
                 {"weights_root", commit::to_hex(mc.weights_root)}});
     return 0;
   }
-  std::printf("file          %s\nname          %s\narchitecture  graph: %s -> %s, %zu nodes\n", file.c_str(),
-              g->name.c_str(), model::shape_str(g->input_shape).c_str(), model::shape_str(g->output_shape).c_str(),
-              g->nodes.size());
+  std::printf("file          %s\nname          %s\narchitecture  graph: %s -> %s, %zu nodes\n",
+              file.c_str(), g->name.c_str(), model::shape_str(g->input_shape).c_str(),
+              model::shape_str(g->output_shape).c_str(), g->nodes.size());
   for (const auto& n : g->nodes)
-    std::printf("  %-8s %-24s %-12s prover: %s\n", std::string(model::op_name(n.op)).c_str(), n.name.c_str(),
-                model::shape_str(n.out_shape).c_str(), std::string(proof::prover_status_name(proof::prover_status(n.op))).c_str());
-  std::printf("parameters    %llu\narithmetic    %s\nmodel_root    %s\n", static_cast<unsigned long long>(params),
-              std::string(arith::kArithVersion).c_str(), commit::to_hex(mc.root).c_str());
+    std::printf("  %-8s %-24s %-12s prover: %s\n", std::string(model::op_name(n.op)).c_str(),
+                n.name.c_str(), model::shape_str(n.out_shape).c_str(),
+                std::string(proof::prover_status_name(proof::prover_status(n.op))).c_str());
+  std::printf("parameters    %llu\narithmetic    %s\nmodel_root    %s\n",
+              static_cast<unsigned long long>(params), std::string(arith::kArithVersion).c_str(),
+              commit::to_hex(mc.root).c_str());
   return 0;
 }
 

@@ -35,12 +35,14 @@ Result<std::vector<std::uint8_t>> read_file(const std::filesystem::path& p, cons
   std::ifstream in(p, std::ios::binary);
   if (!in)
     return fail(Errc::io, std::string("cannot open ") + what + " " + p.string());
-  return std::vector<std::uint8_t>((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return std::vector<std::uint8_t>((std::istreambuf_iterator<char>(in)),
+                                   std::istreambuf_iterator<char>());
 }
 
 Status write_file(const std::filesystem::path& p, const std::vector<std::uint8_t>& bytes) {
   std::ofstream out(p, std::ios::binary);
-  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  out.write(reinterpret_cast<const char*>(bytes.data()),
+            static_cast<std::streamsize>(bytes.size()));
   if (!out)
     return fail(Errc::io, "cannot write " + p.string());
   return ok_status();
@@ -53,7 +55,8 @@ struct GraphModel {
 
 Result<GraphModel> load_graph(const std::filesystem::path& path) {
   if (!model::is_onnx_path(path))
-    return fail(Errc::unsupported, "proof mode takes ONNX graph models (.onnx); " + path.string() + " is not one");
+    return fail(Errc::unsupported,
+                "proof mode takes ONNX graph models (.onnx); " + path.string() + " is not one");
   VINFER_TRY(model::QGraph g, model::load_onnx_canonical(path, data_dir()));
   GraphModel m;
   m.root = model::commit_graph(g).root;
@@ -63,7 +66,9 @@ Result<GraphModel> load_graph(const std::filesystem::path& path) {
 
 // The output tensor as `prove` prints it: one array per sample, or a flat array when the
 // input file held one unbatched sample.
-nlohmann::json output_json(const std::vector<std::int32_t>& out, std::uint32_t batch, bool batched) {
+nlohmann::json output_json(const std::vector<std::int32_t>& out,
+                           std::uint32_t batch,
+                           bool batched) {
   const std::size_t per = out.size() / batch;
   if (!batched)
     return nlohmann::json(out);
@@ -74,7 +79,8 @@ nlohmann::json output_json(const std::vector<std::int32_t>& out, std::uint32_t b
 }
 
 // Reads an output file: the JSON `prove` printed (its "output" key), or that value alone.
-Result<std::vector<std::int32_t>> read_output(const std::filesystem::path& p, std::size_t per_sample) {
+Result<std::vector<std::int32_t>> read_output(const std::filesystem::path& p,
+                                              std::size_t per_sample) {
   VINFER_TRY(auto bytes, read_file(p, "output file"));
   const nlohmann::json j0 = nlohmann::json::parse(bytes.begin(), bytes.end(), nullptr, false);
   if (j0.is_discarded())
@@ -85,12 +91,13 @@ Result<std::vector<std::int32_t>> read_output(const std::filesystem::path& p, st
   std::vector<std::int32_t> out;
   auto take = [&](const nlohmann::json& row, std::size_t r) -> Status {
     if (!row.is_array() || row.size() != per_sample)
-      return fail(Errc::mismatch, "output file " + p.string() + ": sample " + std::to_string(r) + " has " +
-                                      std::to_string(row.is_array() ? row.size() : 0) + " values, the model gives " +
-                                      std::to_string(per_sample));
+      return fail(Errc::mismatch, "output file " + p.string() + ": sample " + std::to_string(r) +
+                                      " has " + std::to_string(row.is_array() ? row.size() : 0) +
+                                      " values, the model gives " + std::to_string(per_sample));
     for (const auto& v : row) {
       if (!v.is_number_integer())
-        return fail(Errc::parse, "output file " + p.string() + ": sample " + std::to_string(r) + " holds a non-integer");
+        return fail(Errc::parse, "output file " + p.string() + ": sample " + std::to_string(r) +
+                                     " holds a non-integer");
       const auto x = v.get<std::int64_t>();
       if (x < INT32_MIN || x > INT32_MAX)
         return fail(Errc::parse, "output file " + p.string() + ": a value is outside int32");
@@ -109,7 +116,10 @@ Result<std::vector<std::int32_t>> read_output(const std::filesystem::path& p, st
 
 // ---- register ----
 
-int cmd_register(const std::string& model_path, const std::string& registry, bool check, bool json) {
+int cmd_register(const std::string& model_path,
+                 const std::string& registry,
+                 bool check,
+                 bool json) {
   auto m = load_graph(model_path);
   if (!m.ok())
     return report(m.error());
@@ -119,23 +129,30 @@ int cmd_register(const std::string& model_path, const std::string& registry, boo
   const auto t0 = Clock::now();
   const proof::WeightCommitment w = proof::commit_weights(*c, m->graph);
   const double commit_s = seconds_since(t0);
-  const std::filesystem::path reg = registry.empty() ? default_registry_path() : std::filesystem::path(registry);
+  const std::filesystem::path reg =
+      registry.empty() ? default_registry_path() : std::filesystem::path(registry);
   auto entries = read_registry(reg);
   if (!entries.ok())
     return report(entries.error());
   RegistryEntry e;
   e.name = m->graph.name;
-  e.file = std::filesystem::relative(std::filesystem::absolute(model_path), std::filesystem::absolute(reg).parent_path()).string();
+  e.file = std::filesystem::relative(std::filesystem::absolute(model_path),
+                                     std::filesystem::absolute(reg).parent_path())
+               .string();
   e.model_root = m->root;
   e.weights_pcs_root = w.pcs.root;
   const auto found = find_entry(*entries, e.model_root);
   const bool matches = found.has_value() && found->weights_pcs_root == e.weights_pcs_root;
   if (check) {
     if (json) {
-      print_json({{"model_root", commit::to_hex(e.model_root)}, {"weights_pcs_root", commit::to_hex(e.weights_pcs_root)},
-                  {"registered", found.has_value()}, {"matches", matches}});
+      print_json({{"model_root", commit::to_hex(e.model_root)},
+                  {"weights_pcs_root", commit::to_hex(e.weights_pcs_root)},
+                  {"registered", found.has_value()},
+                  {"matches", matches}});
     } else {
-      std::printf("%s: %s\n", e.name.c_str(), matches ? "the registry entry matches the weights" : "NO matching registry entry");
+      std::printf(
+          "%s: %s\n", e.name.c_str(),
+          matches ? "the registry entry matches the weights" : "NO matching registry entry");
     }
     return matches ? 0 : 1;
   }
@@ -147,12 +164,15 @@ int cmd_register(const std::string& model_path, const std::string& registry, boo
   if (auto st = write_registry(reg, next); !st.ok())
     return report(st.error());
   if (json) {
-    print_json({{"name", e.name}, {"model_root", commit::to_hex(e.model_root)},
-                {"weights_pcs_root", commit::to_hex(e.weights_pcs_root)}, {"weights_commit_s", commit_s},
+    print_json({{"name", e.name},
+                {"model_root", commit::to_hex(e.model_root)},
+                {"weights_pcs_root", commit::to_hex(e.weights_pcs_root)},
+                {"weights_commit_s", commit_s},
                 {"registry", reg.string()}});
   } else {
-    std::printf("registered %s in %s\n  model_root        %s\n  weights_pcs_root  %s\n", e.name.c_str(),
-                reg.string().c_str(), commit::to_hex(e.model_root).c_str(), commit::to_hex(e.weights_pcs_root).c_str());
+    std::printf("registered %s in %s\n  model_root        %s\n  weights_pcs_root  %s\n",
+                e.name.c_str(), reg.string().c_str(), commit::to_hex(e.model_root).c_str(),
+                commit::to_hex(e.weights_pcs_root).c_str());
   }
   return 0;
 }
@@ -228,17 +248,19 @@ int cmd_prove(const ProveOptions& o) {
     j["weights_commit_s"] = weights_commit_s;
     j["proof_bytes"] = bytes.size();
     j["proof"] = o.out;
-    j["steps_s"] = {{"witness", stats.witness_s}, {"commit", stats.commit_s}, {"lookups", stats.lookup_s},
-                    {"identities", stats.zerocheck_s}, {"matmuls", stats.matmul_s}, {"openings", stats.open_s}};
+    j["steps_s"] = {{"witness", stats.witness_s}, {"commit", stats.commit_s},
+                    {"lookups", stats.lookup_s},  {"identities", stats.zerocheck_s},
+                    {"matmuls", stats.matmul_s},  {"openings", stats.open_s}};
     j["witness_entries"] = stats.witness_entries;
     j["lookups"] = stats.lookup_entries;
     j["output"] = output;
     std::cout << j.dump() << std::endl;
     return 0;
   }
-  std::printf("proved %s on a batch of %u: %s (%zu bytes)\n", m->graph.name.c_str(), batch, o.out.c_str(), bytes.size());
-  std::printf("  model_root  %s\n  prove %.3f s, inference %.6f s (%.0fx)\n", commit::to_hex(st.model_root).c_str(), prove_s,
-              infer_s, prove_s / infer_s);
+  std::printf("proved %s on a batch of %u: %s (%zu bytes)\n", m->graph.name.c_str(), batch,
+              o.out.c_str(), bytes.size());
+  std::printf("  model_root  %s\n  prove %.3f s, inference %.6f s (%.0fx)\n",
+              commit::to_hex(st.model_root).c_str(), prove_s, infer_s, prove_s / infer_s);
   std::printf("  output %s\n", output.dump().c_str());
   return 0;
 }
@@ -258,8 +280,9 @@ int verify_result(const VerifyOptions& o, bool ok, const std::string& reason, do
     j["verify_ms"] = verify_ms;
     std::cout << j.dump() << std::endl;
   } else if (ok) {
-    std::printf("ok: the proof shows this output is the canonical forward pass of model %s (%.2f ms)\n",
-                o.model_root.c_str(), verify_ms);
+    std::printf(
+        "ok: the proof shows this output is the canonical forward pass of model %s (%.2f ms)\n",
+        o.model_root.c_str(), verify_ms);
   } else {
     std::fprintf(stderr, "vinfer: proof rejected: %s\n", reason.c_str());
   }
@@ -278,29 +301,35 @@ int cmd_verify(const VerifyOptions& o) {
   if (!f.ok())
     return reject(f.error());
   if (f->model_root != *root)
-    return reject(fail(Errc::mismatch, "the proof is about model " + commit::to_hex(f->model_root) + ", not " + o.model_root));
-  const std::filesystem::path reg = o.registry.empty() ? default_registry_path() : std::filesystem::path(o.registry);
+    return reject(fail(Errc::mismatch, "the proof is about model " + commit::to_hex(f->model_root) +
+                                           ", not " + o.model_root));
+  const std::filesystem::path reg =
+      o.registry.empty() ? default_registry_path() : std::filesystem::path(o.registry);
   auto entries = read_registry(reg);
   if (!entries.ok())
     return reject(entries.error());
   const auto entry = find_entry(*entries, *root);
   if (!entry)
-    return reject(fail(Errc::mismatch, "model root " + o.model_root + " is not in the registry " + reg.string() +
-                                           " (vinfer register --model FILE)"));
+    return reject(fail(Errc::mismatch, "model root " + o.model_root + " is not in the registry " +
+                                           reg.string() + " (vinfer register --model FILE)"));
   if (entry->weights_pcs_root != f->weights_root)
-    return reject(fail(Errc::mismatch, "the proof opens a weight commitment other than the one registered for this model"));
+    return reject(
+        fail(Errc::mismatch,
+             "the proof opens a weight commitment other than the one registered for this model"));
   // The architecture (shapes, multipliers) comes from the registered file; the verifier
   // checks that file is the model the root names and never evaluates its weights.
   auto m = load_graph(reg.parent_path() / entry->file);
   if (!m.ok())
     return reject(m.error());
   if (m->root != *root)
-    return reject(fail(Errc::mismatch, "the registered file " + entry->file + " is not model " + o.model_root));
+    return reject(fail(Errc::mismatch,
+                       "the registered file " + entry->file + " is not model " + o.model_root));
   auto in = model::load_graph_input(o.input, m->graph.input_shape);
   if (!in.ok())
     return reject(in.error());
   if (in->batch != f->batch)
-    return reject(fail(Errc::mismatch, "the input holds " + std::to_string(in->batch) + " samples, the proof is for " +
+    return reject(fail(Errc::mismatch, "the input holds " + std::to_string(in->batch) +
+                                           " samples, the proof is for " +
                                            std::to_string(f->batch)));
   auto out = read_output(o.output, model::shape_elems(m->graph.output_shape));
   if (!out.ok())
@@ -323,30 +352,46 @@ int cmd_verify(const VerifyOptions& o) {
 }  // namespace
 
 void add_prove_commands(CLI::App& app) {
-  auto* reg = app.add_subcommand("register", "Record a graph model's root and weight commitment in the local registry");
+  auto* reg = app.add_subcommand(
+      "register", "Record a graph model's root and weight commitment in the local registry");
   static std::string reg_model, reg_file;
   static bool reg_check = false, reg_json = false;
   reg->add_option("--model", reg_model, "ONNX model file")->required();
-  reg->add_option("--registry", reg_file, "registry file (default models/registry.json or $VINFER_REGISTRY)");
-  reg->add_flag("--check", reg_check, "recompute and compare with the registry, write nothing (exit 1 on mismatch)");
+  reg->add_option("--registry", reg_file,
+                  "registry file (default models/registry.json or $VINFER_REGISTRY)");
+  reg->add_flag("--check", reg_check,
+                "recompute and compare with the registry, write nothing (exit 1 on mismatch)");
   reg->add_flag("--json", reg_json, "print JSON");
   reg->callback([] { std::exit(cmd_register(reg_model, reg_file, reg_check, reg_json)); });
 
-  auto* prove = app.add_subcommand("prove", "Prove the canonical int8 forward pass of a graph model on an input batch");
+  auto* prove = app.add_subcommand(
+      "prove", "Prove the canonical int8 forward pass of a graph model on an input batch");
   static ProveOptions po;
-  prove->add_option("--model", po.model, "ONNX model file (Gemm/MatMul, Conv, Relu, 2x2 MaxPool, Flatten)")->required();
-  prove->add_option("--input", po.input, "JSON input: a flat array of numbers in input units, or an array of them")->required();
+  prove
+      ->add_option("--model", po.model,
+                   "ONNX model file (Gemm/MatMul, Conv, Relu, 2x2 MaxPool, Flatten)")
+      ->required();
+  prove
+      ->add_option("--input", po.input,
+                   "JSON input: a flat array of numbers in input units, or an array of them")
+      ->required();
   prove->add_option("-o,--out", po.out, "proof file to write")->required();
   prove->add_option("--reps", po.reps, "inference runs for infer_s (best of)")->default_val(5);
-  prove->add_flag("--json", po.json, "print JSON (prove_s, infer_s, batch, proof_bytes, model_root, output, ...)");
+  prove->add_flag("--json", po.json,
+                  "print JSON (prove_s, infer_s, batch, proof_bytes, model_root, output, ...)");
   prove->callback([] { std::exit(cmd_prove(po)); });
 
-  auto* verify = app.add_subcommand("verify", "Check a proof against a model root, an input and an output");
+  auto* verify =
+      app.add_subcommand("verify", "Check a proof against a model root, an input and an output");
   static VerifyOptions vo;
   verify->add_option("--model-root", vo.model_root, "the model's root (hex)")->required();
   verify->add_option("--input", vo.input, "the JSON input the proof is about")->required();
-  verify->add_option("--output", vo.output, "JSON: the 'output' that prove printed (or prove's whole JSON)")->required();
-  verify->add_option("--registry", vo.registry, "registry file (default models/registry.json or $VINFER_REGISTRY)");
+  verify
+      ->add_option("--output", vo.output,
+                   "JSON: the 'output' that prove printed (or prove's whole JSON)")
+      ->required();
+  verify->add_option("--registry", vo.registry,
+                     "registry file (default models/registry.json or $VINFER_REGISTRY)");
   verify->add_option("proof", vo.proof, "proof file")->required();
   verify->add_flag("--json", vo.json, "print JSON (ok, verify_ms, reason)");
   verify->callback([] { std::exit(cmd_verify(vo)); });

@@ -13,7 +13,9 @@ namespace {
 
 constexpr const char* kFormat = "vinfer-registry-v1";
 
-Result<commit::Hash> hash_field(const nlohmann::json& j, const char* key, const std::string& where) {
+Result<commit::Hash> hash_field(const nlohmann::json& j,
+                                const char* key,
+                                const std::string& where) {
   if (!j.contains(key) || !j[key].is_string())
     return fail(Errc::parse, where + ": '" + key + "' is missing or not a string");
   auto h = commit::hash_from_hex(j[key].get<std::string>());
@@ -85,7 +87,8 @@ Status write_registry(const std::filesystem::path& path, std::vector<RegistryEnt
   return ok_status();
 }
 
-std::optional<RegistryEntry> find_entry(const std::vector<RegistryEntry>& entries, const commit::Hash& root) {
+std::optional<RegistryEntry> find_entry(const std::vector<RegistryEntry>& entries,
+                                        const commit::Hash& root) {
   for (const RegistryEntry& e : entries)
     if (e.model_root == root)
       return e;

@@ -33,6 +33,7 @@ std::filesystem::path default_registry_path();
 Result<std::vector<RegistryEntry>> read_registry(const std::filesystem::path& path);
 /// Writes it (entries sorted by name).
 Status write_registry(const std::filesystem::path& path, std::vector<RegistryEntry> entries);
-std::optional<RegistryEntry> find_entry(const std::vector<RegistryEntry>& entries, const commit::Hash& root);
+std::optional<RegistryEntry> find_entry(const std::vector<RegistryEntry>& entries,
+                                        const commit::Hash& root);
 
 }  // namespace vinfer::cli

@@ -72,8 +72,11 @@ class Builder {
     c_.cols.push_back(std::move(col));
     return static_cast<std::uint32_t>(c_.cols.size() - 1);
   }
-  std::uint32_t witness(std::uint32_t d, std::string name, Derive derive = Derive::none,
-                        std::uint32_t src = 0, std::uint32_t index = 0) {
+  std::uint32_t witness(std::uint32_t d,
+                        std::string name,
+                        Derive derive = Derive::none,
+                        std::uint32_t src = 0,
+                        std::uint32_t index = 0) {
     Column col;
     col.name = std::move(name);
     col.domain = d;
@@ -115,7 +118,9 @@ class Builder {
     }
     out.push_back(std::move(t));
   }
-  void lookup(std::uint32_t d, std::string what, std::vector<std::pair<std::uint32_t, std::int64_t>> lin) {
+  void lookup(std::uint32_t d,
+              std::string what,
+              std::vector<std::pair<std::uint32_t, std::int64_t>> lin) {
     std::vector<std::pair<std::uint32_t, std::int64_t>> flat;
     for (const auto& [col, coef] : lin) {
       if (c_.cols[col].kind == ColKind::linear) {
@@ -150,13 +155,16 @@ class Builder {
   std::vector<unsigned> weight_vars_;
 };
 
-void Builder::range16(std::uint32_t col, const std::vector<unsigned>& bits, const std::string& what) {
+void Builder::range16(std::uint32_t col,
+                      const std::vector<unsigned>& bits,
+                      const std::string& what) {
   const std::uint32_t d = c_.cols[col].domain;
   lookup(d, what, {{col, 1}});
   const bool all16 = std::all_of(bits.begin(), bits.end(), [this](unsigned b) { return b >= rb_; });
   if (all16)
     return;
-  const bool uniform = std::all_of(bits.begin(), bits.end(), [&](unsigned b) { return b == bits[0]; });
+  const bool uniform =
+      std::all_of(bits.begin(), bits.end(), [&](unsigned b) { return b == bits[0]; });
   if (uniform) {
     lookup(d, what + "*2^" + std::to_string(rb_ - bits[0]),
            {{col, std::int64_t{1} << (rb_ - bits[0])}});
@@ -184,7 +192,8 @@ void Builder::range(std::uint32_t col, const std::vector<unsigned>& bits, const 
   // used in an identity or lookup yet.
   std::vector<std::pair<std::uint32_t, std::int64_t>> sum;
   for (unsigned j = 0; j < limbs; ++j) {
-    const std::uint32_t l = witness(d, c_.cols[col].name + ".limb" + std::to_string(j), Derive::limb, col, j);
+    const std::uint32_t l =
+        witness(d, c_.cols[col].name + ".limb" + std::to_string(j), Derive::limb, col, j);
     sum.push_back({l, std::int64_t{1} << (rb_ * j)});
     std::vector<unsigned> lb(bits.size());
     for (std::size_t e = 0; e < bits.size(); ++e) {
@@ -252,7 +261,8 @@ Status Builder::requant(const QNode& n, std::uint32_t index, bool is_output) {
     const arith::Dyadic m = n.mult[e / per];
     if (m.mant < 0 || m.shift < 0 || m.shift > 60) {
       return fail(Errc::unsupported, "prove: node '" + n.name + "': multiplier shift " +
-                                         std::to_string(m.shift) + " is outside what the proof handles (0..60)");
+                                         std::to_string(m.shift) +
+                                         " is outside what the proof handles (0..60)");
     }
     mant[e] = m.mant;
     half[e] = m.shift == 0 ? 0 : std::int64_t{1} << (m.shift - 1);
@@ -275,7 +285,8 @@ Status Builder::requant(const QNode& n, std::uint32_t index, bool is_output) {
   bool uniform = true;
   for (std::uint32_t e = 0; e < elems; ++e) {
     const i128 top = i128{arith::kAccMax} * mant[e] + half[e];
-    uniform = uniform && top + i128{pow2[e]} * (lim + (i128{1} << qmax_bits)) + pow2[e] < static_cast<i128>(Fp::kModulus);
+    uniform = uniform && top + i128{pow2[e]} * (lim + (i128{1} << qmax_bits)) + pow2[e] <
+                             static_cast<i128>(Fp::kModulus);
   }
   if (uniform)
     std::fill(q_bits.begin(), q_bits.end(), qmax_bits);
@@ -332,8 +343,10 @@ Status Builder::relu(const QNode& n, std::uint32_t index) {
 Result<std::uint32_t> Builder::image_input(const QNode& n) {
   const std::uint32_t x = value_col_[n.a];
   const Domain& xd = c_.domains[c_.cols[x].domain];
-  if (n.in_shape.size() != 3 || xd.dims != std::vector<std::uint32_t>(n.in_shape.begin(), n.in_shape.end())) {
-    return fail(Errc::unsupported, "prove: node '" + n.name + "' reads its input as " + model::shape_str(n.in_shape) +
+  if (n.in_shape.size() != 3 ||
+      xd.dims != std::vector<std::uint32_t>(n.in_shape.begin(), n.in_shape.end())) {
+    return fail(Errc::unsupported, "prove: node '" + n.name + "' reads its input as " +
+                                       model::shape_str(n.in_shape) +
                                        ", the proof lays it out as a tensor of another shape");
   }
   return x;
@@ -344,7 +357,8 @@ Status Builder::conv(const QNode& n, std::uint32_t index) {
   // Bottom and right padding only shorten the output; the wiring skips every tap outside
   // the input, which covers top and left padding too.
   if (n.out_shape.size() != 3 || n.win.stride_h == 0 || n.win.stride_w == 0)
-    return fail(Errc::unsupported, "prove: conv '" + n.name + "' does not produce a {C, H, W} tensor");
+    return fail(Errc::unsupported,
+                "prove: conv '" + n.name + "' does not produce a {C, H, W} tensor");
   ConvStep s;
   s.node = n.name;
   s.node_index = index;
@@ -362,14 +376,16 @@ Status Builder::conv(const QNode& n, std::uint32_t index) {
   s.oh = n.out_shape[1];
   s.ow = n.out_shape[2];
   if (n.k != s.c * s.kh * s.kw || n.out_ch != s.oc)
-    return fail(Errc::mismatch, "prove: conv '" + n.name + "': filter shape does not match its input");
+    return fail(Errc::mismatch,
+                "prove: conv '" + n.name + "': filter shape does not match its input");
   const std::uint32_t d = domain(n.out_shape);
   Column acc;
   acc.name = n.name + ".acc";
   acc.domain = d;
   acc.kind = ColKind::product;
   s.out_col = add_col(std::move(acc));
-  s.shape = {std::size_t{1} << (log2_ceil(s.ow) + log2_ceil(s.oh) + c_.domains[d].bvars), s.oc, n.k};
+  s.shape = {std::size_t{1} << (log2_ceil(s.ow) + log2_ceil(s.oh) + c_.domains[d].bvars), s.oc,
+             n.k};
   s.w_slot = static_cast<std::uint32_t>(weight_vars_.size());
   weight_vars_.push_back(log2_ceil(s.oc) + log2_ceil(n.k));
   s.b_slot = static_cast<std::uint32_t>(weight_vars_.size());
@@ -386,15 +402,20 @@ Status Builder::conv(const QNode& n, std::uint32_t index) {
 Status Builder::maxpool(const QNode& n, std::uint32_t index) {
   VINFER_TRY(const std::uint32_t x, image_input(n));
   if (c_.cols[x].kind != ColKind::witness)
-    return fail(Errc::unsupported, "prove: maxpool '" + n.name + "' must read a committed tensor (a relu or requant output)");
+    return fail(Errc::unsupported, "prove: maxpool '" + n.name +
+                                       "' must read a committed tensor (a relu or requant output)");
   const model::Window& w = n.win;
-  if (w.kh != 2 || w.kw != 2 || w.stride_h != 2 || w.stride_w != 2 || w.pad_t + w.pad_l + w.pad_b + w.pad_r != 0) {
-    return fail(Errc::unsupported, "prove: maxpool '" + n.name + "': only 2x2 windows with stride 2 and no padding are proven");
+  if (w.kh != 2 || w.kw != 2 || w.stride_h != 2 || w.stride_w != 2 ||
+      w.pad_t + w.pad_l + w.pad_b + w.pad_r != 0) {
+    return fail(Errc::unsupported,
+                "prove: maxpool '" + n.name +
+                    "': only 2x2 windows with stride 2 and no padding are proven");
   }
   if (n.out_shape.size() != 3 || log2_ceil(n.in_shape[1]) != log2_ceil(n.out_shape[1]) + 1 ||
       log2_ceil(n.in_shape[2]) != log2_ceil(n.out_shape[2]) + 1) {
-    return fail(Errc::unsupported, "prove: maxpool '" + n.name + "': " + model::shape_str(n.in_shape) + " -> " +
-                                       model::shape_str(n.out_shape) + " does not halve the padded extent");
+    return fail(Errc::unsupported,
+                "prove: maxpool '" + n.name + "': " + model::shape_str(n.in_shape) + " -> " +
+                    model::shape_str(n.out_shape) + " does not halve the padded extent");
   }
   const std::uint32_t d = domain(n.out_shape);
   const std::uint32_t y = witness(d, n.name + ".out");
@@ -446,26 +467,44 @@ Result<Circuit> Builder::build() {
   for (std::uint32_t i = 0; i < g_.nodes.size(); ++i) {
     const QNode& n = g_.nodes[i];
     if (prover_status(n.op) != ProverStatus::proven) {
-      return fail(Errc::unsupported, "prove: node '" + n.name + "' (" + std::string(model::op_name(n.op)) +
-                                         ") has no prover yet (" + std::string(prover_status_note(n.op)) + ")");
+      return fail(Errc::unsupported,
+                  "prove: node '" + n.name + "' (" + std::string(model::op_name(n.op)) +
+                      ") has no prover yet (" + std::string(prover_status_note(n.op)) + ")");
     }
     const bool is_output = i + 1 == g_.output;
     if (is_output && n.op != Op::rescale) {
       return fail(Errc::unsupported, "prove: the graph output comes from '" + n.name + "' (" +
-                                         std::string(model::op_name(n.op)) + "), the proof needs a rescale there");
+                                         std::string(model::op_name(n.op)) +
+                                         "), the proof needs a rescale there");
     }
     if (!is_output && n.op == Op::rescale)
-      return fail(Errc::unsupported, "prove: rescale node '" + n.name + "' is not the graph output");
+      return fail(Errc::unsupported,
+                  "prove: rescale node '" + n.name + "' is not the graph output");
     Status st = ok_status();
     switch (n.op) {
-      case Op::gemm: st = gemm(n, i); break;
-      case Op::requant: st = requant(n, i, false); break;
-      case Op::rescale: st = requant(n, i, true); have_output = true; break;
-      case Op::relu: st = relu(n, i); break;
-      case Op::conv: st = conv(n, i); break;
-      case Op::maxpool: st = maxpool(n, i); break;
+      case Op::gemm:
+        st = gemm(n, i);
+        break;
+      case Op::requant:
+        st = requant(n, i, false);
+        break;
+      case Op::rescale:
+        st = requant(n, i, true);
+        have_output = true;
+        break;
+      case Op::relu:
+        st = relu(n, i);
+        break;
+      case Op::conv:
+        st = conv(n, i);
+        break;
+      case Op::maxpool:
+        st = maxpool(n, i);
+        break;
       default:
-        return fail(Errc::unsupported, "prove: node '" + n.name + "' (" + std::string(model::op_name(n.op)) + ") has no circuit rule");
+        return fail(Errc::unsupported, "prove: node '" + n.name + "' (" +
+                                           std::string(model::op_name(n.op)) +
+                                           ") has no circuit rule");
     }
     VINFER_CHECK(st);
   }
@@ -488,7 +527,8 @@ Result<Circuit> Builder::build() {
         for (std::uint32_t col : t.cols)
           by_rounding = by_rounding || col == s.second;
     if (readers != 1 || !by_rounding)
-      return fail(Errc::unsupported, "prove: '" + s.first + "' must feed exactly one requant or rescale node");
+      return fail(Errc::unsupported,
+                  "prove: '" + s.first + "' must feed exactly one requant or rescale node");
   }
   // Layouts: witness columns, then the multiplicities of the range table.
   std::vector<unsigned> wv;
@@ -515,12 +555,11 @@ Result<Circuit> build_circuit(const model::QGraph& g, std::uint32_t batch, unsig
   if (range_bits == kRangeBitsSmall || range_bits == kRangeBitsLarge)
     return Builder(g, batch, range_bits).build();
   if (range_bits != 0)
-    return fail(Errc::invalid_argument, "prove: range table of " + std::to_string(range_bits) + " bits (8 or 16)");
+    return fail(Errc::invalid_argument,
+                "prove: range table of " + std::to_string(range_bits) + " bits (8 or 16)");
   VINFER_TRY(Circuit large, Builder(g, batch, kRangeBitsLarge).build());
   VINFER_TRY(Circuit small, Builder(g, batch, kRangeBitsSmall).build());
-  auto tree = [](const Circuit& c) {
-    return c.fraction_layout.total_vars;
-  };
+  auto tree = [](const Circuit& c) { return c.fraction_layout.total_vars; };
   return tree(small) < tree(large) ? std::move(small) : std::move(large);
 }
 
@@ -578,7 +617,10 @@ std::vector<Ext> view_point(const Circuit& c, std::uint32_t view_col, std::span<
   return p;
 }
 
-void conv_split(const Circuit& c, const ConvStep& s, std::span<const Ext> z, std::vector<Ext>& ry,
+void conv_split(const Circuit& c,
+                const ConvStep& s,
+                std::span<const Ext> z,
+                std::vector<Ext>& ry,
                 std::vector<Ext>& rb) {
   const ImageVars o = image_vars(c.domains[c.cols[s.out_col].domain]);
   ry.assign(z.begin() + o.x + o.y, z.begin() + o.x + o.y + o.c);
@@ -609,7 +651,9 @@ void for_each_tap(const ConvStep& s, F&& f) {
 }
 }  // namespace
 
-std::vector<Ext> conv_wiring_table(const Circuit& c, const ConvStep& s, std::span<const Ext> rj,
+std::vector<Ext> conv_wiring_table(const Circuit& c,
+                                   const ConvStep& s,
+                                   std::span<const Ext> rj,
                                    std::span<const Ext> rb) {
   const Domain& od = c.domains[c.cols[s.out_col].domain];
   const Domain& xd = c.domains[c.cols[s.x_col].domain];
@@ -618,14 +662,18 @@ std::vector<Ext> conv_wiring_table(const Circuit& c, const ConvStep& s, std::spa
   const std::vector<Ext> eox = eq_table(rb.first(o.x));
   const std::vector<Ext> eoy = eq_table(rb.subspan(o.x, o.y));
   std::vector<Ext> m(std::size_t{1} << xd.evars, Ext::zero());
-  for_each_tap(s, [&](std::uint32_t j, std::uint32_t oy, std::uint32_t ox, std::uint32_t ch, std::uint32_t iy,
-                      std::uint32_t ix) {
-    m[ix + (std::size_t{iy} << in.x) + (std::size_t{ch} << (in.x + in.y))] += ej[j] * eoy[oy] * eox[ox];
+  for_each_tap(s, [&](std::uint32_t j, std::uint32_t oy, std::uint32_t ox, std::uint32_t ch,
+                      std::uint32_t iy, std::uint32_t ix) {
+    m[ix + (std::size_t{iy} << in.x) + (std::size_t{ch} << (in.x + in.y))] +=
+        ej[j] * eoy[oy] * eox[ox];
   });
   return m;
 }
 
-Ext conv_wiring_eval(const Circuit& c, const ConvStep& s, std::span<const Ext> rj, std::span<const Ext> rb,
+Ext conv_wiring_eval(const Circuit& c,
+                     const ConvStep& s,
+                     std::span<const Ext> rj,
+                     std::span<const Ext> rb,
                      std::span<const Ext> z) {
   const Domain& od = c.domains[c.cols[s.out_col].domain];
   const Domain& xd = c.domains[c.cols[s.x_col].domain];
@@ -637,8 +685,10 @@ Ext conv_wiring_eval(const Circuit& c, const ConvStep& s, std::span<const Ext> r
   const std::vector<Ext> eiy = eq_table(z.subspan(in.x, in.y));
   const std::vector<Ext> ec = eq_table(z.subspan(in.x + in.y, in.c));
   Ext sum = Ext::zero();
-  for_each_tap(s, [&](std::uint32_t j, std::uint32_t oy, std::uint32_t ox, std::uint32_t ch, std::uint32_t iy,
-                      std::uint32_t ix) { sum += ej[j] * eoy[oy] * eox[ox] * eix[ix] * eiy[iy] * ec[ch]; });
+  for_each_tap(s, [&](std::uint32_t j, std::uint32_t oy, std::uint32_t ox, std::uint32_t ch,
+                      std::uint32_t iy, std::uint32_t ix) {
+    sum += ej[j] * eoy[oy] * eox[ox] * eix[ix] * eiy[iy] * ec[ch];
+  });
   return sum * eq_eval(rb.subspan(o.x + o.y), z.subspan(xd.evars));
 }
 

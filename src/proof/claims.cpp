@@ -55,7 +55,8 @@ std::vector<Fp> pack_slots(const SlotLayout& l, const std::vector<std::vector<Fp
   std::vector<Fp> f(std::size_t{1} << l.total_vars, Fp::zero());
   for (std::size_t j = 0; j < slots.size(); ++j) {
     VINFER_ASSERT(slots[j].size() <= (std::size_t{1} << l.vars[j]));
-    std::copy(slots[j].begin(), slots[j].end(), f.begin() + static_cast<std::ptrdiff_t>(l.offset[j]));
+    std::copy(slots[j].begin(), slots[j].end(),
+              f.begin() + static_cast<std::ptrdiff_t>(l.offset[j]));
   }
   return f;
 }

@@ -98,7 +98,10 @@ unsigned lookup_tree_vars(const Circuit& c) {
   return c.fraction_layout.total_vars;
 }
 
-Ext public_eval(const Circuit& c, const GraphStatement& st, std::uint32_t col, std::span<const Ext> point) {
+Ext public_eval(const Circuit& c,
+                const GraphStatement& st,
+                std::uint32_t col,
+                std::span<const Ext> point) {
   const Column& cc = c.cols[col];
   switch (cc.kind) {
     case ColKind::constant:

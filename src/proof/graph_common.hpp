@@ -46,6 +46,9 @@ std::vector<std::uint32_t> constrained_domains(const Circuit& c);
 unsigned lookup_tree_vars(const Circuit& c);
 
 /// The public columns' values at a point (constant, input, output).
-Ext public_eval(const Circuit& c, const GraphStatement& st, std::uint32_t col, std::span<const Ext> point);
+Ext public_eval(const Circuit& c,
+                const GraphStatement& st,
+                std::uint32_t col,
+                std::span<const Ext> point);
 
 }  // namespace vinfer::proof::detail

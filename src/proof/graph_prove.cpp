@@ -23,7 +23,9 @@ double since(Clock::time_point t) {
 // Every witness column as integers over its domain (index e + 2^ev * b), from the values.
 class WitnessFiller {
  public:
-  WitnessFiller(const Circuit& c, const model::QGraph& g, std::span<const std::vector<std::int32_t>> values)
+  WitnessFiller(const Circuit& c,
+                const model::QGraph& g,
+                std::span<const std::vector<std::int32_t>> values)
       : c_(c), g_(g), values_(values), cols_(c.cols.size()) {}
 
   Status fill();
@@ -37,7 +39,9 @@ class WitnessFiller {
     cols_[col].assign(std::size_t{1} << d.vars(), 0);
     return cols_[col];
   }
-  std::size_t at(const Domain& d, std::size_t b, std::size_t e) const { return d.index[e] + (b << d.evars); }
+  std::size_t at(const Domain& d, std::size_t b, std::size_t e) const {
+    return d.index[e] + (b << d.evars);
+  }
   Status value_into(std::uint32_t value, std::uint32_t col);
   Status fill_requant(const model::QNode& n, const NodeCols& nc, bool is_output);
 
@@ -51,8 +55,9 @@ Status WitnessFiller::value_into(std::uint32_t value, std::uint32_t col) {
   const Domain& d = c_.domains[c_.cols[col].domain];
   const std::vector<std::int32_t>& v = values_[value];
   if (v.size() != std::size_t{d.elems} * d.batch) {
-    return fail(Errc::mismatch, "prove: value " + std::to_string(value) + " holds " + std::to_string(v.size()) +
-                                    " entries, its shape needs " + std::to_string(std::size_t{d.elems} * d.batch));
+    return fail(Errc::mismatch, "prove: value " + std::to_string(value) + " holds " +
+                                    std::to_string(v.size()) + " entries, its shape needs " +
+                                    std::to_string(std::size_t{d.elems} * d.batch));
   }
   std::vector<std::int64_t>& out = init(col);
   for (std::size_t b = 0; b < d.batch; ++b)
@@ -62,7 +67,8 @@ Status WitnessFiller::value_into(std::uint32_t value, std::uint32_t col) {
 }
 
 Status WitnessFiller::fill_requant(const model::QNode& n, const NodeCols& nc, bool is_output) {
-  const std::uint32_t x = nc.cols[0], y = nc.cols[1], rem = nc.cols[2], pos = nc.cols[3], neg = nc.cols[4];
+  const std::uint32_t x = nc.cols[0], y = nc.cols[1], rem = nc.cols[2], pos = nc.cols[3],
+                      neg = nc.cols[4];
   const Domain& d = c_.domains[c_.cols[x].domain];
   const std::vector<std::int64_t> xs = expand(x);
   const std::vector<std::int64_t> ys = expand(y);
@@ -79,8 +85,9 @@ Status WitnessFiller::fill_requant(const model::QNode& n, const NodeCols& nc, bo
       const i128 q = num >> m.shift;  // arithmetic shift == floor
       const std::int64_t yv = ys[i];
       if (static_cast<i128>(arith::saturate(q, -lim, lim)) != yv) {
-        return fail(Errc::mismatch, "prove: node '" + n.name + "': the given value at sample " + std::to_string(b) +
-                                        ", element " + std::to_string(e) + " is not the canonical result");
+        return fail(Errc::mismatch, "prove: node '" + n.name + "': the given value at sample " +
+                                        std::to_string(b) + ", element " + std::to_string(e) +
+                                        " is not the canonical result");
       }
       r[i] = static_cast<std::int64_t>(num - (q << m.shift));
       p[i] = q > yv ? static_cast<std::int64_t>(q - yv) : 0;
@@ -127,7 +134,8 @@ std::vector<std::int64_t> WitnessFiller::expand(std::uint32_t i) const {
 
 Status WitnessFiller::fill() {
   if (values_.size() != g_.nodes.size() + 1) {
-    return fail(Errc::mismatch, "prove: " + std::to_string(values_.size()) + " values given, the graph has " +
+    return fail(Errc::mismatch, "prove: " + std::to_string(values_.size()) +
+                                    " values given, the graph has " +
                                     std::to_string(g_.nodes.size() + 1));
   }
   for (const NodeCols& nc : c_.nodes) {
@@ -253,7 +261,8 @@ Result<std::vector<std::uint8_t>> graph_prove(const Circuit& c,
     for (std::size_t i = 0; i < v.size(); ++i) {
       if (v[i] < 0 || v[i] >= (std::int64_t{1} << c.range_bits)) {
         return fail(Errc::mismatch, "prove: lookup '" + l.what + "' has " + std::to_string(v[i]) +
-                                        " at row " + std::to_string(i) + ", outside the range table");
+                                        " at row " + std::to_string(i) +
+                                        ", outside the range table");
       }
       ++count[static_cast<std::size_t>(v[i])];
     }
@@ -325,7 +334,8 @@ Result<std::vector<std::uint8_t>> graph_prove(const Circuit& c,
         claim_col(col, sub, "graph.lookup_col");
     }
     const std::span<const Ext> subt(lc.point.data(), c.range_bits);
-    claim(wclaims, c.mult_slot, {subt.begin(), subt.end()}, mle_eval(mult16, subt), "graph.lookup_mult");
+    claim(wclaims, c.mult_slot, {subt.begin(), subt.end()}, mle_eval(mult16, subt),
+          "graph.lookup_mult");
   }
   S.lookup_s = since(t0);
 
@@ -335,7 +345,8 @@ Result<std::vector<std::uint8_t>> graph_prove(const Circuit& c,
   {
     const Ext beta = ch.challenge("graph.beta");
     for (std::uint32_t d : detail::constrained_domains(c)) {
-      const std::vector<Ext> tau = ch.transcript().challenge_point("graph.tau", c.domains[d].vars());
+      const std::vector<Ext> tau =
+          ch.transcript().challenge_point("graph.tau", c.domains[d].vars());
       const detail::ZeroCheck z = detail::zerocheck_of(c, d, beta);
       // zerocheck_of puts eq(tau, .) as factor 0 of every term; the eq prover keeps it implicit.
       std::vector<std::vector<Ext>> tables;
@@ -420,14 +431,16 @@ Result<std::vector<std::uint8_t>> graph_prove(const Circuit& c,
       const std::int32_t* img = xv.data() + b * std::size_t{s.c} * s.h * s.w;
       for (std::uint32_t oy = 0; oy < s.oh; ++oy)
         for (std::uint32_t ox = 0; ox < s.ow; ++ox) {
-          std::int8_t* row = xcol.data() + (ox + (std::size_t{oy} << lx) + (b << (lx + ly))) * s.shape.cols;
+          std::int8_t* row =
+              xcol.data() + (ox + (std::size_t{oy} << lx) + (b << (lx + ly))) * s.shape.cols;
           for (std::uint32_t ch_ = 0; ch_ < s.c; ++ch_)
             for (std::uint32_t ki = 0; ki < s.kh; ++ki)
               for (std::uint32_t kj = 0; kj < s.kw; ++kj) {
                 const std::int64_t iy = std::int64_t{oy} * s.stride_h + ki - s.pad_t;
                 const std::int64_t ix = std::int64_t{ox} * s.stride_w + kj - s.pad_l;
                 if (iy >= 0 && iy < s.h && ix >= 0 && ix < s.w)
-                  row[(ch_ * s.kh + ki) * s.kw + kj] = static_cast<std::int8_t>(img[(ch_ * s.h + iy) * s.w + ix]);
+                  row[(ch_ * s.kh + ki) * s.kw + kj] =
+                      static_cast<std::int8_t>(img[(ch_ * s.h + iy) * s.w + ix]);
               }
         }
     }

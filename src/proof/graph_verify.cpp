@@ -18,29 +18,36 @@ Error step_fail(const std::string& step, const Error& e) {
 
 Status check_statement(const Circuit& c, const GraphStatement& st) {
   if (st.batch != c.batch || st.batch == 0)
-    return fail(Errc::mismatch, "statement: batch " + std::to_string(st.batch) + ", the circuit's is " + std::to_string(c.batch));
+    return fail(Errc::mismatch, "statement: batch " + std::to_string(st.batch) +
+                                    ", the circuit's is " + std::to_string(c.batch));
   const Domain& di = c.domains[c.cols[c.input_col].domain];
   const Domain& dout = c.domains[c.cols[c.output_col].domain];
   if (st.input.size() != std::size_t{di.elems} * di.batch)
     return fail(Errc::mismatch, "statement: the input holds " + std::to_string(st.input.size()) +
-                                    " values, the model takes " + std::to_string(std::size_t{di.elems} * di.batch));
+                                    " values, the model takes " +
+                                    std::to_string(std::size_t{di.elems} * di.batch));
   if (st.output.size() != std::size_t{dout.elems} * dout.batch)
     return fail(Errc::mismatch, "statement: the output holds " + std::to_string(st.output.size()) +
-                                    " values, the model gives " + std::to_string(std::size_t{dout.elems} * dout.batch));
+                                    " values, the model gives " +
+                                    std::to_string(std::size_t{dout.elems} * dout.batch));
   for (std::int8_t v : st.input) {
     if (v < -arith::kI8Max)
-      return fail(Errc::invalid_argument, "statement: an input value is -128, outside the int8 range [-127, 127]");
+      return fail(Errc::invalid_argument,
+                  "statement: an input value is -128, outside the int8 range [-127, 127]");
   }
   for (std::size_t i = 0; i < st.output.size(); ++i) {
     if (st.output[i] < -arith::kActMax || st.output[i] > arith::kActMax)
-      return fail(Errc::invalid_argument, "statement: output " + std::to_string(i) + " is outside [-2^24, 2^24]");
+      return fail(Errc::invalid_argument,
+                  "statement: output " + std::to_string(i) + " is outside [-2^24, 2^24]");
   }
   return ok_status();
 }
 
 }  // namespace
 
-Status graph_verify(const Circuit& c, const GraphStatement& st, std::span<const std::uint8_t> proof) {
+Status graph_verify(const Circuit& c,
+                    const GraphStatement& st,
+                    std::span<const std::uint8_t> proof) {
   VINFER_CHECK(check_statement(c, st));
   VerifierChannel ch(detail::kGraphDomain, proof);
   detail::absorb_statement(ch.transcript(), st);
@@ -54,7 +61,8 @@ Status graph_verify(const Circuit& c, const GraphStatement& st, std::span<const 
     return v;
   };
   // The same for a claimable column (a view's claim moves to its source).
-  auto recv_col = [&](std::uint32_t col, std::span<const Ext> point, const char* label) -> Result<Ext> {
+  auto recv_col = [&](std::uint32_t col, std::span<const Ext> point,
+                      const char* label) -> Result<Ext> {
     VINFER_TRY(Ext v, ch.recv_ext(label));
     wclaims.push_back(detail::claim_on(c, col, point, v));
     return v;
@@ -81,8 +89,10 @@ Status graph_verify(const Circuit& c, const GraphStatement& st, std::span<const 
       }
     }
     const std::span<const Ext> subt(r.data(), c.range_bits);
-    VINFER_TRY(Ext m, recv_claim(wclaims, c.mult_slot, {subt.begin(), subt.end()}, "graph.lookup_mult"));
-    // p~(r) = sel_0 m~ - sum_j sel_j;  q~(r) = sum_slots sel (alpha - value~) + (1 - sum_slots sel).
+    VINFER_TRY(Ext m,
+               recv_claim(wclaims, c.mult_slot, {subt.begin(), subt.end()}, "graph.lookup_mult"));
+    // p~(r) = sel_0 m~ - sum_j sel_j;  q~(r) = sum_slots sel (alpha - value~) + (1 - sum_slots
+    // sel).
     const Ext sel0 = slot_selector(fl, 0, r);
     Ext p = sel0 * m;
     Ext q = sel0 * (alpha - t);
@@ -92,7 +102,8 @@ Status graph_verify(const Circuit& c, const GraphStatement& st, std::span<const 
       const std::span<const Ext> sub(r.data(), c.domains[l.domain].vars());
       Ext e = Ext::zero();
       for (const auto& [col, coef] : l.lin) {
-        const Ext v = detail::claimable(c.cols[col]) ? col_vals[col][0] : detail::public_eval(c, st, col, sub);
+        const Ext v = detail::claimable(c.cols[col]) ? col_vals[col][0]
+                                                     : detail::public_eval(c, st, col, sub);
         e += v * Fp::from_i64(coef);
       }
       const Ext sel = slot_selector(fl, j + 1, r);
@@ -104,7 +115,8 @@ Status graph_verify(const Circuit& c, const GraphStatement& st, std::span<const 
     if (p != fc->p)
       return fail(Errc::mismatch, "lookups: the multiplicities do not match the committed column");
     if (q != fc->q)
-      return fail(Errc::mismatch, "lookups: the looked-up values do not match the committed columns");
+      return fail(Errc::mismatch,
+                  "lookups: the looked-up values do not match the committed columns");
   }
 
   // Step 4: the zero-checks.
@@ -112,7 +124,8 @@ Status graph_verify(const Circuit& c, const GraphStatement& st, std::span<const 
   {
     const Ext beta = ch.challenge("graph.beta");
     for (std::uint32_t d : detail::constrained_domains(c)) {
-      const std::vector<Ext> tau = ch.transcript().challenge_point("graph.tau", c.domains[d].vars());
+      const std::vector<Ext> tau =
+          ch.transcript().challenge_point("graph.tau", c.domains[d].vars());
       const detail::ZeroCheck z = detail::zerocheck_of(c, d, beta);
       auto sc = sumcheck_verify(Ext::zero(), c.domains[d].vars(), sumcheck_degree(z.terms), ch);
       if (!sc.ok())
@@ -131,8 +144,9 @@ Status graph_verify(const Circuit& c, const GraphStatement& st, std::span<const 
         }
       }
       if (detail::eval_terms(z.terms, vals) != sc->value) {
-        return fail(Errc::mismatch, "identities of domain " + std::to_string(d) +
-                                        ": the columns' values do not satisfy the combined identity");
+        return fail(Errc::mismatch,
+                    "identities of domain " + std::to_string(d) +
+                        ": the columns' values do not satisfy the combined identity");
       }
     }
   }
@@ -142,7 +156,8 @@ Status graph_verify(const Circuit& c, const GraphStatement& st, std::span<const 
     const Domain& d = c.domains[c.cols[s.out_col].domain];
     const auto& [p, acc] = acc_claim[s.out_col];
     if (p.size() != d.vars())
-      return fail(Errc::mismatch, "gemm '" + s.node + "': no claim on its accumulator");  // circuit bug
+      return fail(Errc::mismatch,
+                  "gemm '" + s.node + "': no claim on its accumulator");  // circuit bug
     const std::vector<Ext> ry(p.begin(), p.begin() + d.evars);
     const std::vector<Ext> rb(p.begin() + d.evars, p.end());
     VINFER_TRY(Ext bias, recv_claim(weight_claims, s.b_slot, ry, "graph.gemm_bias"));
@@ -158,7 +173,8 @@ Status graph_verify(const Circuit& c, const GraphStatement& st, std::span<const 
     if (c.cols[s.x_col].kind == ColKind::witness) {
       wclaims.push_back({c.cols[s.x_col].slot, px, mc->x_eval});
     } else if (detail::public_eval(c, st, s.x_col, px) != mc->x_eval) {
-      return fail(Errc::mismatch, "gemm '" + s.node + "': the claimed input evaluation is not the input's");
+      return fail(Errc::mismatch,
+                  "gemm '" + s.node + "': the claimed input evaluation is not the input's");
     }
     std::vector<Ext> pw = mc->point_k;
     pw.insert(pw.end(), ry.begin(), ry.end());
@@ -170,7 +186,8 @@ Status graph_verify(const Circuit& c, const GraphStatement& st, std::span<const 
     const Domain& xd = c.domains[c.cols[s.x_col].domain];
     const auto& [p, acc] = acc_claim[s.out_col];
     if (p.size() != od.vars())
-      return fail(Errc::mismatch, "conv '" + s.node + "': no claim on its accumulator");  // circuit bug
+      return fail(Errc::mismatch,
+                  "conv '" + s.node + "': no claim on its accumulator");  // circuit bug
     std::vector<Ext> ry, rb;
     conv_split(c, s, p, ry, rb);
     VINFER_TRY(Ext bias, recv_claim(weight_claims, s.b_slot, ry, "graph.conv_bias"));
@@ -183,7 +200,8 @@ Status graph_verify(const Circuit& c, const GraphStatement& st, std::span<const 
       return mle_eval(v, r);
     };
     const std::span<const Ext> rbs(rb);
-    const Ext real = valid(s.ow, rbs.first(lx)) * valid(s.oh, rbs.subspan(lx, ly)) * valid(c.batch, rbs.subspan(lx + ly));
+    const Ext real = valid(s.ow, rbs.first(lx)) * valid(s.oh, rbs.subspan(lx, ly)) *
+                     valid(c.batch, rbs.subspan(lx + ly));
     auto mc = matmul_verify(s.shape, ry, rb, acc - bias * real, ch);
     if (!mc.ok())
       return step_fail("conv '" + s.node + "'", mc.error());
@@ -195,11 +213,14 @@ Status graph_verify(const Circuit& c, const GraphStatement& st, std::span<const 
       return step_fail("conv '" + s.node + "' wiring", sc.error());
     VINFER_TRY(Ext xv, ch.recv_ext("graph.conv_x"));
     if (xv * conv_wiring_eval(c, s, mc->point_k, rb, sc->point) != sc->value)
-      return fail(Errc::mismatch, "conv '" + s.node + "' wiring: the input evaluation does not give the sumcheck's value");
+      return fail(
+          Errc::mismatch,
+          "conv '" + s.node + "' wiring: the input evaluation does not give the sumcheck's value");
     if (c.cols[s.x_col].kind == ColKind::witness) {
       wclaims.push_back({c.cols[s.x_col].slot, sc->point, xv});
     } else if (detail::public_eval(c, st, s.x_col, sc->point) != xv) {
-      return fail(Errc::mismatch, "conv '" + s.node + "': the claimed input evaluation is not the input's");
+      return fail(Errc::mismatch,
+                  "conv '" + s.node + "': the claimed input evaluation is not the input's");
     }
   }
 

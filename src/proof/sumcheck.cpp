@@ -162,7 +162,8 @@ SumcheckProverOut sumcheck_prove(std::vector<std::vector<Ext>> tables,
                 p *= at[f * (d + 1) + z];
               sum += p;
             }
-            part[z] += fac.shared >= 0 ? sum * at[static_cast<unsigned>(fac.shared) * (d + 1) + z] : sum;
+            part[z] +=
+                fac.shared >= 0 ? sum * at[static_cast<unsigned>(fac.shared) * (d + 1) + z] : sum;
           }
         }
         std::lock_guard<std::mutex> g(s_mu);

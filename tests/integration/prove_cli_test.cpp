@@ -16,15 +16,17 @@ Proved prove_sample(const std::string& tag, const std::string& model = "mnist-ml
   Proved p;
   p.dir = fs::temp_directory_path() / ("vinfer_prove_" + std::to_string(::getpid()) + "_" + tag);
   fs::create_directories(p.dir);
-  fs::copy_file(source_path("models/" + model + ".onnx"), p.dir / (model + ".onnx"), fs::copy_options::overwrite_existing);
+  fs::copy_file(source_path("models/" + model + ".onnx"), p.dir / (model + ".onnx"),
+                fs::copy_options::overwrite_existing);
   p.registry = p.dir / "registry.json";
   p.proof = p.dir / "proof.bin";
   p.out = p.dir / "prove.json";
   p.input = source_path("models/mnist-sample-input.json");
-  const Outcome r = vinfer({"register", "--model", (p.dir / (model + ".onnx")).string(), "--registry", p.registry.string(), "--json"});
+  const Outcome r = vinfer({"register", "--model", (p.dir / (model + ".onnx")).string(),
+                            "--registry", p.registry.string(), "--json"});
   EXPECT_EQ(r.code, 0) << r.err;
-  const Outcome o = vinfer({"prove", "--model", (p.dir / (model + ".onnx")).string(), "--input", p.input.string(), "-o",
-                            p.proof.string(), "--json", "--reps", "2"});
+  const Outcome o = vinfer({"prove", "--model", (p.dir / (model + ".onnx")).string(), "--input",
+                            p.input.string(), "-o", p.proof.string(), "--json", "--reps", "2"});
   EXPECT_EQ(o.code, 0) << o.err;
   const nlohmann::json j = o.json();
   expect_keys(j, {"prove_s", "infer_s", "batch", "proof_bytes", "model_root", "output"});
@@ -37,9 +39,12 @@ Proved prove_sample(const std::string& tag, const std::string& model = "mnist-ml
   return p;
 }
 
-Outcome verify(const Proved& p, const fs::path& proof, const std::string& root, const fs::path& out) {
-  return vinfer({"verify", "--model-root", root, "--input", p.input.string(), "--output", out.string(), "--registry",
-                 p.registry.string(), proof.string(), "--json"});
+Outcome verify(const Proved& p,
+               const fs::path& proof,
+               const std::string& root,
+               const fs::path& out) {
+  return vinfer({"verify", "--model-root", root, "--input", p.input.string(), "--output",
+                 out.string(), "--registry", p.registry.string(), proof.string(), "--json"});
 }
 
 TEST(ProveCli, AProofVerifiesAndEveryLieIsRejectedWithAReason) {
@@ -69,8 +74,9 @@ TEST(ProveCli, AProofVerifiesAndEveryLieIsRejectedWithAReason) {
   std::vector<double> px(784, 0.0);
   px[400] = 1.0;
   std::ofstream(p.dir / "other-input.json") << nlohmann::json(px).dump();
-  const Outcome in = vinfer({"verify", "--model-root", p.root, "--input", (p.dir / "other-input.json").string(), "--output",
-                             p.out.string(), "--registry", p.registry.string(), p.proof.string(), "--json"});
+  const Outcome in = vinfer({"verify", "--model-root", p.root, "--input",
+                             (p.dir / "other-input.json").string(), "--output", p.out.string(),
+                             "--registry", p.registry.string(), p.proof.string(), "--json"});
   EXPECT_EQ(in.code, 1);
 
   // Truncated and empty proof files.
@@ -117,8 +123,8 @@ TEST(DemoCli, ProofRowsInTheOneSchemaHonestAcceptedCheatersCaught) {
   ASSERT_TRUE(j["scenarios"].is_array());
   ASSERT_GE(j["scenarios"].size(), 3u);
   for (const auto& r : j["scenarios"]) {
-    expect_keys(r, {"mode", "scenario", "cheater", "caught", "honest_slashed", "cost_multiplier", "latency",
-                    "latency_unit", "rounds", "referee_macs", "wall_s"});
+    expect_keys(r, {"mode", "scenario", "cheater", "caught", "honest_slashed", "cost_multiplier",
+                    "latency", "latency_unit", "rounds", "referee_macs", "wall_s"});
     EXPECT_EQ(r["mode"], "proof");
     EXPECT_FALSE(r["honest_slashed"].get<bool>());
     EXPECT_EQ(r["caught"].get<bool>(), r["cheater"] != "none") << r.dump();
@@ -135,14 +141,16 @@ namespace {
 using namespace vinfer_cli_test;  // NOLINT(google-build-using-namespace)
 
 TEST(ModelInfoCli, AGraphModelListsItsNodesWithTheirProverStatusAndTheRegisteredRoot) {
-  const Outcome o = vinfer({"model", "info", source_path("models/mnist-cnn.onnx").string(), "--json"});
+  const Outcome o =
+      vinfer({"model", "info", source_path("models/mnist-cnn.onnx").string(), "--json"});
   ASSERT_EQ(o.code, 0) << o.err;
   const nlohmann::json j = o.json();
   EXPECT_EQ(j["architecture"], "graph");
   ASSERT_EQ(j["nodes"].size(), 10u);
   for (const auto& n : j["nodes"])
     EXPECT_EQ(n["prover"], "proven") << n.dump();
-  const nlohmann::json reg = nlohmann::json::parse(std::ifstream(source_path("models/registry.json")));
+  const nlohmann::json reg =
+      nlohmann::json::parse(std::ifstream(source_path("models/registry.json")));
   bool found = false;
   for (const auto& m : reg["models"])
     found = found || m["model_root"] == j["model_root"];

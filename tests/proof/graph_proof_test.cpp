@@ -112,7 +112,8 @@ TEST(GraphProof, MutatedTruncatedAndEmptyProofsAreRejected) {
       EXPECT_FALSE(s.error().message.empty());
   }
   for (std::size_t cut : {std::size_t{0}, std::size_t{1}, f.proof.size() / 2, f.proof.size() - 1}) {
-    std::vector<std::uint8_t> bad(f.proof.begin(), f.proof.begin() + static_cast<std::ptrdiff_t>(cut));
+    std::vector<std::uint8_t> bad(f.proof.begin(),
+                                  f.proof.begin() + static_cast<std::ptrdiff_t>(cut));
     EXPECT_FALSE(graph_verify(f.c, f.st, bad).ok()) << "truncated to " << cut;
   }
   std::vector<std::uint8_t> longer = f.proof;

@@ -16,7 +16,11 @@ using model::Op;
 using model::QGraph;
 using model::QNode;
 
-inline QNode gemm_node(std::mt19937_64& rng, std::uint32_t a, std::uint32_t k, std::uint32_t out, std::string name) {
+inline QNode gemm_node(std::mt19937_64& rng,
+                       std::uint32_t a,
+                       std::uint32_t k,
+                       std::uint32_t out,
+                       std::string name) {
   QNode n;
   n.op = Op::gemm;
   n.name = std::move(name);
@@ -34,7 +38,11 @@ inline QNode gemm_node(std::mt19937_64& rng, std::uint32_t a, std::uint32_t k, s
   return n;
 }
 
-inline QNode scale_node(std::mt19937_64& rng, Op op, std::uint32_t a, std::uint32_t ch, std::string name) {
+inline QNode scale_node(std::mt19937_64& rng,
+                        Op op,
+                        std::uint32_t a,
+                        std::uint32_t ch,
+                        std::string name) {
   QNode n;
   n.op = op;
   n.name = std::move(name);
@@ -77,7 +85,9 @@ inline QGraph small_mlp(std::uint64_t seed) {
 }
 
 // Every value of the graph for a batch, from the element references.
-inline std::vector<std::vector<std::int32_t>> forward(const QGraph& g, const std::vector<std::int8_t>& in, std::uint32_t batch) {
+inline std::vector<std::vector<std::int32_t>> forward(const QGraph& g,
+                                                      const std::vector<std::int8_t>& in,
+                                                      std::uint32_t batch) {
   std::vector<std::vector<std::int32_t>> v(g.nodes.size() + 1);
   v[0].assign(in.begin(), in.end());
   for (std::size_t i = 0; i < g.nodes.size(); ++i) {
@@ -93,7 +103,8 @@ inline std::vector<std::vector<std::int32_t>> forward(const QGraph& g, const std
       }
     } else {
       for (std::size_t j = 0; j < x.size(); ++j) {
-        const arith::Dyadic d = n.mult.empty() ? arith::Dyadic{} : n.mult[(j % xe) / (xe / n.mult.size())];
+        const arith::Dyadic d =
+            n.mult.empty() ? arith::Dyadic{} : n.mult[(j % xe) / (xe / n.mult.size())];
         if (n.op == Op::requant)
           y.push_back(arith::requant_elem(x[j], d));
         else if (n.op == Op::rescale)

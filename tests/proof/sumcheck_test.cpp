@@ -203,7 +203,8 @@ TEST(SumcheckEq, SameBytesAsThePlainProverWithAnEqTable) {
                                             random_table(rng, std::size_t{1} << n),
                                             random_table(rng, std::size_t{1} << n)};
     const Ext lambda = random_table(rng, 1)[0];
-    const std::vector<SumcheckTerm> inner = {{Ext::one(), {0, 2}}, {Ext::one(), {1}}, {lambda, {1, 2}}};
+    const std::vector<SumcheckTerm> inner = {
+        {Ext::one(), {0, 2}}, {Ext::one(), {1}}, {lambda, {1, 2}}};
     std::vector<SumcheckTerm> plain = inner;
     for (SumcheckTerm& t : plain) {
       for (unsigned& f : t.factors)

@@ -140,7 +140,7 @@ struct Circuit {
   /// The logUp fractions: slot 0 the range table (m_i / (alpha - i)), slot 1 + j lookup j
   /// (-1 / (alpha - value)); entries outside every slot are 0 / 1.
   SlotLayout fraction_layout;
-  SlotLayout weight_layout;   ///< per gemm: W (rows x cols, padded) and bias
+  SlotLayout weight_layout;  ///< per gemm: W (rows x cols, padded) and bias
   std::uint32_t input_col = 0, output_col = 0;
   std::uint32_t mask_base = 0;  ///< constants "1" per domain: mask_base + domain
 };
@@ -157,16 +157,24 @@ std::vector<Ext> view_point(const Circuit& c, std::uint32_t view_col, std::span<
 
 /// The conv's point pieces: (ry = oc coordinates, rb = (ox, oy, batch) coordinates) of a
 /// point of its output domain.
-void conv_split(const Circuit& c, const ConvStep& s, std::span<const Ext> z, std::vector<Ext>& ry,
+void conv_split(const Circuit& c,
+                const ConvStep& s,
+                std::span<const Ext> z,
+                std::vector<Ext>& ry,
                 std::vector<Ext>& rb);
 
 /// M0[ix + W'(iy + H' c)] = sum over (j, oy, ox) reading that input of
 /// eq(rj, j) eq(r_ox, ox) eq(r_oy, oy): the wiring of one conv over its input's padded
 /// per-sample layout (the prover's table).
-std::vector<Ext> conv_wiring_table(const Circuit& c, const ConvStep& s, std::span<const Ext> rj,
+std::vector<Ext> conv_wiring_table(const Circuit& c,
+                                   const ConvStep& s,
+                                   std::span<const Ext> rj,
                                    std::span<const Ext> rb);
 /// M~(z) over the input domain (element and batch coordinates): the verifier's evaluation.
-Ext conv_wiring_eval(const Circuit& c, const ConvStep& s, std::span<const Ext> rj, std::span<const Ext> rb,
+Ext conv_wiring_eval(const Circuit& c,
+                     const ConvStep& s,
+                     std::span<const Ext> rj,
+                     std::span<const Ext> rb,
                      std::span<const Ext> z);
 
 /// The weight vector the model's polynomial commitment is over (weight_layout's slots).

@@ -27,9 +27,9 @@ namespace vinfer::proof {
 
 /// Where every slot lies in the packed vector.
 struct SlotLayout {
-  std::vector<unsigned> vars;      ///< slot j holds 2^vars[j] entries
+  std::vector<unsigned> vars;  ///< slot j holds 2^vars[j] entries
   std::vector<std::uint64_t> offset;
-  unsigned total_vars = 0;         ///< F holds 2^total_vars entries
+  unsigned total_vars = 0;  ///< F holds 2^total_vars entries
 };
 
 /// Aligned layout for slots of 2^vars[j] entries (deterministic: size descending, then

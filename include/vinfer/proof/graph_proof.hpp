@@ -39,8 +39,8 @@ struct GraphStatement {
   commit::Hash model_root{};
   commit::Hash weights_root{};
   std::uint32_t batch = 0;
-  std::vector<std::int8_t> input;     ///< batch * input elems
-  std::vector<std::int32_t> output;   ///< batch * output elems (Q12 logits)
+  std::vector<std::int8_t> input;    ///< batch * input elems
+  std::vector<std::int32_t> output;  ///< batch * output elems (Q12 logits)
 };
 
 /// Timings of one proof, for `vinfer prove --json` and the benchmarks.
@@ -60,6 +60,8 @@ Result<std::vector<std::uint8_t>> graph_prove(const Circuit& c,
                                               ProveStats* stats = nullptr);
 
 /// Checks a proof of the statement; the error names the step that failed.
-Status graph_verify(const Circuit& c, const GraphStatement& st, std::span<const std::uint8_t> proof);
+Status graph_verify(const Circuit& c,
+                    const GraphStatement& st,
+                    std::span<const std::uint8_t> proof);
 
 }  // namespace vinfer::proof
