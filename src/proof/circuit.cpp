@@ -2,6 +2,7 @@
 #include "vinfer/proof/circuit.hpp"
 
 #include <algorithm>
+#include <map>
 #include <bit>
 
 #include "vinfer/arith/graph_ops.hpp"
@@ -153,6 +154,9 @@ class Builder {
   std::vector<std::uint32_t> masks_;
   std::vector<std::uint32_t> value_col_;  // value id -> column
   std::vector<unsigned> weight_vars_;
+  // Per accumulator column: per output channel, the largest |acc| the weights allow.
+  std::map<std::uint32_t, std::vector<std::int64_t>> acc_bound_;
+  void bound_accumulator(std::uint32_t col, const QNode& n);
 };
 
 void Builder::range16(std::uint32_t col,
@@ -206,6 +210,22 @@ void Builder::range(std::uint32_t col, const std::vector<unsigned>& bits, const 
   c_.cols[col].lin = std::move(sum);
 }
 
+// |acc_c| <= 127 * sum_k |W[c][k]| + |bias_c|: every input element is int8 in [-127, 127]
+// (the graph input by the statement check, every other input by its own range lookups), and
+// the weights are the registered ones (the verifier builds the circuit from the registered
+// model file, whose root it checks). Tighter than kAccMax, so the clamp excess needs fewer
+// limbs.
+void Builder::bound_accumulator(std::uint32_t col, const QNode& n) {
+  std::vector<std::int64_t> b(n.out_ch, 0);
+  for (std::uint32_t r = 0; r < n.out_ch; ++r) {
+    std::int64_t sum = 0;
+    for (std::uint32_t k = 0; k < n.k; ++k)
+      sum += std::abs(static_cast<std::int64_t>(n.w[std::size_t{r} * n.k + k]));
+    b[r] = std::min<std::int64_t>(arith::kAccMax, kI8 * sum + std::abs(static_cast<std::int64_t>(n.bias[r])));
+  }
+  acc_bound_[col] = std::move(b);
+}
+
 Status Builder::gemm(const QNode& n, std::uint32_t index) {
   const std::uint32_t x = value_col_[n.a];
   const Domain& xd = c_.domains[c_.cols[x].domain];
@@ -231,6 +251,7 @@ Status Builder::gemm(const QNode& n, std::uint32_t index) {
   s.b_slot = static_cast<std::uint32_t>(weight_vars_.size());
   weight_vars_.push_back(log2_ceil(n.out_ch));
   c_.gemms.push_back(s);
+  bound_accumulator(out, n);
   c_.nodes.push_back({index, {out}});
   value_col_.push_back(out);
   return ok_status();
@@ -242,7 +263,7 @@ Status Builder::gemm(const QNode& n, std::uint32_t index) {
 //   (L - y) * pos = 0,  (L + y) * neg = 0,  pos, neg in [0, 2^B_c)     (y is q clamped)
 //   L - y, L + y in the range table  (int8 outputs; the graph output is checked by the verifier)
 // Soundness needs every integer in the first identity to stay below p in magnitude, so that
-// equality mod p is equality of integers: checked here from |x| <= kAccMax.
+// equality mod p is equality of integers: checked here from the accumulator bound.
 Status Builder::requant(const QNode& n, std::uint32_t index, bool is_output) {
   const std::uint32_t x = value_col_[n.a];
   const std::uint32_t d = c_.cols[x].domain;
@@ -256,6 +277,7 @@ Status Builder::requant(const QNode& n, std::uint32_t index, bool is_output) {
   const std::int64_t lim = is_output ? kAct : kI8;
   std::vector<std::int64_t> mant(elems), half(elems), pow2(elems);
   std::vector<unsigned> rem_bits(elems), q_bits(elems);
+  std::vector<std::int64_t> xmax(elems);
   const std::uint32_t per = elems / channels;
   for (std::uint32_t e = 0; e < elems; ++e) {
     const arith::Dyadic m = n.mult[e / per];
@@ -268,7 +290,8 @@ Status Builder::requant(const QNode& n, std::uint32_t index, bool is_output) {
     half[e] = m.shift == 0 ? 0 : std::int64_t{1} << (m.shift - 1);
     pow2[e] = std::int64_t{1} << m.shift;
     rem_bits[e] = static_cast<unsigned>(m.shift);
-    const i128 top = i128{arith::kAccMax} * m.mant + half[e];
+    xmax[e] = acc_bound_.count(x) != 0 ? acc_bound_[x][e / per] : arith::kAccMax;
+    const i128 top = i128{xmax[e]} * m.mant + half[e];
     const i128 qmax = (top >> m.shift) + 1;
     q_bits[e] = bitlen(qmax + lim);
     // |x*mant + half| + |2^s * (y + pos - neg) + rem| < p.
@@ -284,12 +307,32 @@ Status Builder::requant(const QNode& n, std::uint32_t index, bool is_output) {
   const unsigned qmax_bits = *std::max_element(q_bits.begin(), q_bits.end());
   bool uniform = true;
   for (std::uint32_t e = 0; e < elems; ++e) {
-    const i128 top = i128{arith::kAccMax} * mant[e] + half[e];
+    const i128 top = i128{xmax[e]} * mant[e] + half[e];
     uniform = uniform && top + i128{pow2[e]} * (lim + (i128{1} << qmax_bits)) + pow2[e] <
                              static_cast<i128>(Fp::kModulus);
   }
   if (uniform)
     std::fill(q_bits.begin(), q_bits.end(), qmax_bits);
+  // One shift S for every channel when the field allows: floor((x m + 2^(s-1)) / 2^s) equals
+  // floor((x m 2^(S-s) + 2^(S-1)) / 2^S) (numerator and denominator scaled alike), so the
+  // remainder's bound 2^S is the same everywhere and its top limb needs no scaled copy.
+  const std::int64_t smax = *std::max_element(rem_bits.begin(), rem_bits.end());
+  bool one_shift = smax > 0;
+  for (std::uint32_t e = 0; e < elems && one_shift; ++e) {
+    const i128 m2 = i128{mant[e]} << (smax - rem_bits[e]);
+    const i128 top = i128{xmax[e]} * m2 + (i128{1} << (smax - 1));
+    one_shift = m2 < (i128{1} << 62) &&
+                top + (i128{1} << smax) * (lim + (i128{1} << q_bits[e])) + (i128{1} << smax) <
+                    static_cast<i128>(Fp::kModulus);
+  }
+  if (one_shift) {
+    for (std::uint32_t e = 0; e < elems; ++e) {
+      mant[e] <<= (smax - rem_bits[e]);
+      half[e] = std::int64_t{1} << (smax - 1);
+      pow2[e] = std::int64_t{1} << smax;
+      rem_bits[e] = static_cast<unsigned>(smax);
+    }
+  }
   const std::uint32_t cm = constant(d, n.name + ".mant", mant);
   const std::uint32_t ch = constant(d, n.name + ".half", half);
   const std::uint32_t cp = constant(d, n.name + ".pow2", pow2);
@@ -319,7 +362,7 @@ Status Builder::requant(const QNode& n, std::uint32_t index, bool is_output) {
     lookup(d, n.name + " out <= 127", {{mk, lim}, {y, -1}});
     lookup(d, n.name + " out >= -127", {{mk, lim}, {y, 1}});
   }
-  c_.nodes.push_back({index, {x, y, rem, pos, neg}});
+  c_.nodes.push_back({index, {x, y, rem, pos, neg, cm, ch, cp}});
   value_col_.push_back(y);
   return ok_status();
 }
@@ -391,6 +434,7 @@ Status Builder::conv(const QNode& n, std::uint32_t index) {
   s.b_slot = static_cast<std::uint32_t>(weight_vars_.size());
   weight_vars_.push_back(log2_ceil(s.oc));
   c_.convs.push_back(s);
+  bound_accumulator(s.out_col, n);
   c_.nodes.push_back({index, {s.out_col}});
   value_col_.push_back(s.out_col);
   return ok_status();

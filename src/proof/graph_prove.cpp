@@ -1,5 +1,6 @@
 // graph_prove(): the prover of graph_proof.hpp, step by step as listed there.
 #include <algorithm>
+#include <bit>
 #include <chrono>
 #include <cstdio>
 
@@ -69,27 +70,30 @@ Status WitnessFiller::value_into(std::uint32_t value, std::uint32_t col) {
 Status WitnessFiller::fill_requant(const model::QNode& n, const NodeCols& nc, bool is_output) {
   const std::uint32_t x = nc.cols[0], y = nc.cols[1], rem = nc.cols[2], pos = nc.cols[3],
                       neg = nc.cols[4];
+  // The circuit's constants (circuit.cpp may have rescaled every channel to one shift).
+  const std::vector<std::int64_t>& mant = c_.cols[nc.cols[5]].per_elem;
+  const std::vector<std::int64_t>& half = c_.cols[nc.cols[6]].per_elem;
+  const std::vector<std::int64_t>& pow2 = c_.cols[nc.cols[7]].per_elem;
   const Domain& d = c_.domains[c_.cols[x].domain];
   const std::vector<std::int64_t> xs = expand(x);
   const std::vector<std::int64_t> ys = expand(y);
   std::vector<std::int64_t>& r = init(rem);
   std::vector<std::int64_t>& p = init(pos);
   std::vector<std::int64_t>& ng = init(neg);
-  const std::size_t per = d.elems / n.mult.size();
   const std::int64_t lim = is_output ? arith::kActMax : arith::kI8Max;
   for (std::size_t b = 0; b < d.batch; ++b) {
     for (std::size_t e = 0; e < d.elems; ++e) {
       const std::size_t i = at(d, b, e);
-      const arith::Dyadic m = n.mult[e / per];
-      const i128 num = i128{xs[i]} * m.mant + (m.shift == 0 ? 0 : i128{1} << (m.shift - 1));
-      const i128 q = num >> m.shift;  // arithmetic shift == floor
+      const int shift = std::countr_zero(static_cast<std::uint64_t>(pow2[e]));
+      const i128 num = i128{xs[i]} * mant[e] + half[e];
+      const i128 q = num >> shift;  // arithmetic shift == floor
       const std::int64_t yv = ys[i];
       if (static_cast<i128>(arith::saturate(q, -lim, lim)) != yv) {
         return fail(Errc::mismatch, "prove: node '" + n.name + "': the given value at sample " +
                                         std::to_string(b) + ", element " + std::to_string(e) +
                                         " is not the canonical result");
       }
-      r[i] = static_cast<std::int64_t>(num - (q << m.shift));
+      r[i] = static_cast<std::int64_t>(num - (q << shift));
       p[i] = q > yv ? static_cast<std::int64_t>(q - yv) : 0;
       ng[i] = q < yv ? static_cast<std::int64_t>(yv - q) : 0;
     }

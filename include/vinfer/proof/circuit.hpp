@@ -103,8 +103,9 @@ struct GemmStep {
   std::uint32_t node_index = 0;
 };
 
-/// The columns a node's values fill (graph_prove.cpp): gemm {acc}; requant and rescale
-/// {x, y, rem, pos, neg}; relu {x, out, neg}.
+/// The columns a node's values fill (graph_prove.cpp): gemm and conv {acc}; requant and
+/// rescale {x, y, rem, pos, neg, mant, half, pow2} (the last three its constants); relu
+/// {x, out, neg}; maxpool {x, out}.
 struct NodeCols {
   std::uint32_t node = 0;
   std::vector<std::uint32_t> cols;
