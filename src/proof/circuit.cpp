@@ -228,10 +228,12 @@ void Builder::bound_accumulator(std::uint32_t col, const QNode& n) {
 
 Status Builder::gemm(const QNode& n, std::uint32_t index) {
   const std::uint32_t x = value_col_[n.a];
-  const Domain& xd = c_.domains[c_.cols[x].domain];
-  if (xd.elems != n.k) {
+  // Copies, not references: domain() below may move c_.domains.
+  const std::uint32_t xelems = c_.domains[c_.cols[x].domain].elems;
+  const unsigned xevars = c_.domains[c_.cols[x].domain].evars;
+  if (xelems != n.k) {
     return fail(Errc::mismatch, "prove: node '" + n.name + "' (gemm) reads " +
-                                    std::to_string(xd.elems) + " values per sample, its k is " +
+                                    std::to_string(xelems) + " values per sample, its k is " +
                                     std::to_string(n.k));
   }
   const std::uint32_t d = domain(n.out_shape);
@@ -243,11 +245,11 @@ Status Builder::gemm(const QNode& n, std::uint32_t index) {
   GemmStep s;
   s.node = n.name;
   s.node_index = index;
-  s.shape = {c_.batch, n.out_ch, std::size_t{1} << xd.evars};  // cols: x's padded layout
+  s.shape = {c_.batch, n.out_ch, std::size_t{1} << xevars};  // cols: x's padded layout
   s.x_col = x;
   s.out_col = out;
   s.w_slot = static_cast<std::uint32_t>(weight_vars_.size());
-  weight_vars_.push_back(log2_ceil(n.out_ch) + xd.evars);
+  weight_vars_.push_back(log2_ceil(n.out_ch) + xevars);
   s.b_slot = static_cast<std::uint32_t>(weight_vars_.size());
   weight_vars_.push_back(log2_ceil(n.out_ch));
   c_.gemms.push_back(s);
@@ -267,8 +269,7 @@ Status Builder::gemm(const QNode& n, std::uint32_t index) {
 Status Builder::requant(const QNode& n, std::uint32_t index, bool is_output) {
   const std::uint32_t x = value_col_[n.a];
   const std::uint32_t d = c_.cols[x].domain;
-  const Domain& dom = c_.domains[d];
-  const std::uint32_t elems = dom.elems;
+  const std::uint32_t elems = c_.domains[d].elems;  // a copy: the builder may grow c_.domains
   const std::uint32_t channels = static_cast<std::uint32_t>(n.mult.size());
   if (channels == 0 || elems % channels != 0) {
     return fail(Errc::mismatch, "prove: node '" + n.name + "' has " + std::to_string(channels) +
