@@ -1,9 +1,9 @@
-// The proof statement of a graph model (an ONNX MLP): which vectors the prover commits to,
-// which identities hold on every row, which values lie in the 16-bit range table, and
-// which vectors are products of a weight matrix. Built from the canonical graph's
-// architecture and public constants only (never from weights or a proof), so the prover
-// and the verifier build the same circuit; the argument itself is in graph_proof.hpp and
-// the rules per operator in docs/proofs.md §Graph circuit.
+// The proof statement of a graph model (an ONNX MLP or CNN): which vectors the prover
+// commits to, which identities hold on every row, which values lie in the range table, and
+// which vectors are products of a weight matrix. Built from the registered canonical graph
+// (shapes, multipliers, and per-channel accumulator bounds 127 sum|W| + |b|; never from a
+// proof), so the prover and the verifier build the same circuit; the argument itself is in
+// graph_proof.hpp and the rules per operator in docs/proofs.md §Graph circuit.
 //
 // Layout. A domain is one tensor shape over the batch, every dimension padded to a power
 // of two on its own: element (c, y, x) of sample b of a {C, H, W} tensor sits at index
