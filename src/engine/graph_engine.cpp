@@ -75,20 +75,6 @@ Status check_run(const QGraph& g, std::span<const int8_t> input, uint32_t batch)
   return ok_status();
 }
 
-arith::Window2d geometry(const QNode& n) {
-  arith::Window2d w;
-  w.c = n.in_shape[0];
-  w.h = n.in_shape[1];
-  w.w = n.in_shape[2];
-  w.kh = n.win.kh;
-  w.kw = n.win.kw;
-  w.stride_h = n.win.stride_h;
-  w.stride_w = n.win.stride_w;
-  w.pad_t = n.win.pad_t;
-  w.pad_l = n.win.pad_l;
-  return w;
-}
-
 // ---- linear steps: fast ----
 
 tensor::ThreadPool* shared_pool() {
@@ -145,7 +131,7 @@ void conv_fast(const QNode& n,
                uint32_t batch,
                int32_t* y,
                tensor::ThreadPool* pool) {
-  const arith::Window2d g = geometry(n);
+  const arith::Window2d g = model::window2d(n);
   const uint32_t oh = n.out_shape[1], ow = n.out_shape[2];
   const size_t positions = size_t{oh} * ow, k = n.k;
   const size_t in_elems = size_t{g.c} * g.h * g.w, out_elems = positions * n.out_ch;
@@ -188,7 +174,7 @@ void gemm_ref(const QNode& n, const int8_t* x, uint32_t batch, int32_t* y) {
 }
 
 void conv_ref(const QNode& n, const int8_t* x, uint32_t batch, int32_t* y) {
-  const arith::Window2d g = geometry(n);
+  const arith::Window2d g = model::window2d(n);
   const uint32_t oh = n.out_shape[1], ow = n.out_shape[2];
   const size_t in_elems = size_t{g.c} * g.h * g.w;
   for (uint32_t b = 0; b < batch; ++b) {
@@ -240,7 +226,7 @@ void pointwise(const QNode& n, const State& s, uint32_t batch, int32_t* y) {
     }
     case Op::maxpool:
     case Op::avgpool: {
-      const arith::Window2d g = geometry(n);
+      const arith::Window2d g = model::window2d(n);
       const int8_t* x = s.i8[n.a].data();
       const size_t in_elems = size_t{g.c} * g.h * g.w;
       for (uint32_t b = 0; b < batch; ++b) {

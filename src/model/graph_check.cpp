@@ -5,6 +5,20 @@
 #include "vinfer/model/graph.hpp"
 
 namespace vinfer::model {
+
+arith::Window2d window2d(const QNode& n) {
+  arith::Window2d w;
+  w.c = n.in_shape[0];
+  w.h = n.in_shape[1];
+  w.w = n.in_shape[2];
+  w.kh = n.win.kh;
+  w.kw = n.win.kw;
+  w.stride_h = n.win.stride_h;
+  w.stride_w = n.win.stride_w;
+  w.pad_t = n.win.pad_t;
+  w.pad_l = n.win.pad_l;
+  return w;
+}
 namespace {
 
 bool is_i8(const QGraph& g, uint32_t v) {

@@ -2,8 +2,8 @@
 #include "vinfer/proof/circuit.hpp"
 
 #include <algorithm>
-#include <map>
 #include <bit>
+#include <map>
 
 #include "vinfer/arith/graph_ops.hpp"
 #include "vinfer/assert.hpp"
@@ -221,7 +221,8 @@ void Builder::bound_accumulator(std::uint32_t col, const QNode& n) {
     std::int64_t sum = 0;
     for (std::uint32_t k = 0; k < n.k; ++k)
       sum += std::abs(static_cast<std::int64_t>(n.w[std::size_t{r} * n.k + k]));
-    b[r] = std::min<std::int64_t>(arith::kAccMax, kI8 * sum + std::abs(static_cast<std::int64_t>(n.bias[r])));
+    b[r] = std::min<std::int64_t>(arith::kAccMax,
+                                  kI8 * sum + std::abs(static_cast<std::int64_t>(n.bias[r])));
   }
   acc_bound_[col] = std::move(b);
 }
@@ -407,19 +408,11 @@ Status Builder::conv(const QNode& n, std::uint32_t index) {
   s.node = n.name;
   s.node_index = index;
   s.x_col = x;
-  s.c = n.in_shape[0];
-  s.h = n.in_shape[1];
-  s.w = n.in_shape[2];
-  s.kh = n.win.kh;
-  s.kw = n.win.kw;
-  s.stride_h = n.win.stride_h;
-  s.stride_w = n.win.stride_w;
-  s.pad_t = n.win.pad_t;
-  s.pad_l = n.win.pad_l;
+  s.g = model::window2d(n);
   s.oc = n.out_shape[0];
   s.oh = n.out_shape[1];
   s.ow = n.out_shape[2];
-  if (n.k != s.c * s.kh * s.kw || n.out_ch != s.oc)
+  if (n.k != s.g.c * s.g.kh * s.g.kw || n.out_ch != s.oc)
     return fail(Errc::mismatch,
                 "prove: conv '" + n.name + "': filter shape does not match its input");
   const std::uint32_t d = domain(n.out_shape);
@@ -674,20 +667,30 @@ void conv_split(const Circuit& c,
 }
 
 namespace {
+// eq(rj, j) eq(r_oy, oy) eq(r_ox, ox) for a conv's output side of the wiring.
+struct OutputEq {
+  std::vector<Ext> ej, eox, eoy;
+  OutputEq(std::span<const Ext> rj, std::span<const Ext> rb, const ImageVars& o)
+      : ej(eq_table(rj)), eox(eq_table(rb.first(o.x))), eoy(eq_table(rb.subspan(o.x, o.y))) {}
+  Ext at(std::uint32_t j, std::uint32_t oy, std::uint32_t ox) const {
+    return ej[j] * eoy[oy] * eox[ox];
+  }
+};
+
 // Calls f(j, oy, ox, c, iy, ix) for every in-bounds tap of the conv.
 template <class F>
 void for_each_tap(const ConvStep& s, F&& f) {
-  for (std::uint32_t ch = 0; ch < s.c; ++ch)
-    for (std::uint32_t ki = 0; ki < s.kh; ++ki)
-      for (std::uint32_t kj = 0; kj < s.kw; ++kj) {
-        const std::uint32_t j = (ch * s.kh + ki) * s.kw + kj;
+  for (std::uint32_t ch = 0; ch < s.g.c; ++ch)
+    for (std::uint32_t ki = 0; ki < s.g.kh; ++ki)
+      for (std::uint32_t kj = 0; kj < s.g.kw; ++kj) {
+        const std::uint32_t j = (ch * s.g.kh + ki) * s.g.kw + kj;
         for (std::uint32_t oy = 0; oy < s.oh; ++oy) {
-          const std::int64_t iy = std::int64_t{oy} * s.stride_h + ki - s.pad_t;
-          if (iy < 0 || iy >= s.h)
+          const std::int64_t iy = std::int64_t{oy} * s.g.stride_h + ki - s.g.pad_t;
+          if (iy < 0 || iy >= s.g.h)
             continue;
           for (std::uint32_t ox = 0; ox < s.ow; ++ox) {
-            const std::int64_t ix = std::int64_t{ox} * s.stride_w + kj - s.pad_l;
-            if (ix < 0 || ix >= s.w)
+            const std::int64_t ix = std::int64_t{ox} * s.g.stride_w + kj - s.g.pad_l;
+            if (ix < 0 || ix >= s.g.w)
               continue;
             f(j, oy, ox, ch, static_cast<std::uint32_t>(iy), static_cast<std::uint32_t>(ix));
           }
@@ -700,17 +703,13 @@ std::vector<Ext> conv_wiring_table(const Circuit& c,
                                    const ConvStep& s,
                                    std::span<const Ext> rj,
                                    std::span<const Ext> rb) {
-  const Domain& od = c.domains[c.cols[s.out_col].domain];
   const Domain& xd = c.domains[c.cols[s.x_col].domain];
-  const ImageVars o = image_vars(od), in = image_vars(xd);
-  const std::vector<Ext> ej = eq_table(rj);
-  const std::vector<Ext> eox = eq_table(rb.first(o.x));
-  const std::vector<Ext> eoy = eq_table(rb.subspan(o.x, o.y));
+  const ImageVars o = image_vars(c.domains[c.cols[s.out_col].domain]), in = image_vars(xd);
+  const OutputEq q(rj, rb, o);
   std::vector<Ext> m(std::size_t{1} << xd.evars, Ext::zero());
   for_each_tap(s, [&](std::uint32_t j, std::uint32_t oy, std::uint32_t ox, std::uint32_t ch,
                       std::uint32_t iy, std::uint32_t ix) {
-    m[ix + (std::size_t{iy} << in.x) + (std::size_t{ch} << (in.x + in.y))] +=
-        ej[j] * eoy[oy] * eox[ox];
+    m[ix + (std::size_t{iy} << in.x) + (std::size_t{ch} << (in.x + in.y))] += q.at(j, oy, ox);
   });
   return m;
 }
@@ -720,20 +719,16 @@ Ext conv_wiring_eval(const Circuit& c,
                      std::span<const Ext> rj,
                      std::span<const Ext> rb,
                      std::span<const Ext> z) {
-  const Domain& od = c.domains[c.cols[s.out_col].domain];
   const Domain& xd = c.domains[c.cols[s.x_col].domain];
-  const ImageVars o = image_vars(od), in = image_vars(xd);
-  const std::vector<Ext> ej = eq_table(rj);
-  const std::vector<Ext> eox = eq_table(rb.first(o.x));
-  const std::vector<Ext> eoy = eq_table(rb.subspan(o.x, o.y));
+  const ImageVars o = image_vars(c.domains[c.cols[s.out_col].domain]), in = image_vars(xd);
+  const OutputEq q(rj, rb, o);
   const std::vector<Ext> eix = eq_table(z.first(in.x));
   const std::vector<Ext> eiy = eq_table(z.subspan(in.x, in.y));
   const std::vector<Ext> ec = eq_table(z.subspan(in.x + in.y, in.c));
   Ext sum = Ext::zero();
   for_each_tap(s, [&](std::uint32_t j, std::uint32_t oy, std::uint32_t ox, std::uint32_t ch,
-                      std::uint32_t iy, std::uint32_t ix) {
-    sum += ej[j] * eoy[oy] * eox[ox] * eix[ix] * eiy[iy] * ec[ch];
-  });
+                      std::uint32_t iy,
+                      std::uint32_t ix) { sum += q.at(j, oy, ox) * eix[ix] * eiy[iy] * ec[ch]; });
   return sum * eq_eval(rb.subspan(o.x + o.y), z.subspan(xd.evars));
 }
 

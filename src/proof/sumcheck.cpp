@@ -67,6 +67,30 @@ void for_range(std::size_t n, const std::function<void(std::size_t, std::size_t)
   });
 }
 
+// at[z] = t(.., z, ..) for z = 0..d at pair k: the line through t[2k] and t[2k + 1].
+inline void extend_pair(const std::vector<Ext>& t, std::size_t k, unsigned d, Ext* at) {
+  const Ext lo = t[2 * k];
+  const Ext diff = t[2 * k + 1] - lo;
+  Ext v = lo;
+  for (unsigned z = 0; z <= d; ++z) {
+    at[z] = v;
+    v += diff;
+  }
+}
+
+// Binds variable 0 of every table to r, out of place: another thread may still read the
+// entries an in-place fold overwrites.
+void fold_all(std::vector<std::vector<Ext>>& tables, Ext r) {
+  const std::size_t half = tables[0].size() / 2;
+  std::vector<std::vector<Ext>> next(tables.size(), std::vector<Ext>(half));
+  for_range(half, [&](std::size_t k0, std::size_t k1) {
+    for (std::size_t j = 0; j < tables.size(); ++j)
+      for (std::size_t k = k0; k < k1; ++k)
+        next[j][k] = tables[j][2 * k] + r * (tables[j][2 * k + 1] - tables[j][2 * k]);
+  });
+  tables.swap(next);
+}
+
 // The terms with one factor they all share pulled out: g = shared * sum inner.
 struct Factored {
   int shared = -1;
@@ -145,15 +169,8 @@ SumcheckProverOut sumcheck_prove(std::vector<std::vector<Ext>> tables,
         std::vector<Ext> at(tables.size() * (d + 1));  // at[j * (d+1) + z] = f_j(.., z, ..)
         std::vector<Ext> part(d + 1, Ext::zero());
         for (std::size_t k = k0; k < k1; ++k) {
-          for (unsigned j : used) {
-            const Ext lo = tables[j][2 * k];
-            const Ext diff = tables[j][2 * k + 1] - lo;
-            Ext v = lo;
-            for (unsigned z = 0; z <= d; ++z) {
-              at[j * (d + 1) + z] = v;
-              v += diff;
-            }
-          }
+          for (unsigned j : used)
+            extend_pair(tables[j], k, d, &at[j * (d + 1)]);
           for (unsigned z = 0; z <= d; ++z) {
             Ext sum = Ext::zero();
             for (const SumcheckTerm& t : fac.inner) {
@@ -174,14 +191,7 @@ SumcheckProverOut sumcheck_prove(std::vector<std::vector<Ext>> tables,
     ch.send_exts("sumcheck.round", s);
     const Ext r = ch.challenge("sumcheck.r");
     out.point.push_back(r);
-    // Out of place: another thread may still read the entries an in-place fold overwrites.
-    std::vector<std::vector<Ext>> next(tables.size(), std::vector<Ext>(half));
-    for_range(half, [&](std::size_t k0, std::size_t k1) {
-      for (std::size_t j = 0; j < tables.size(); ++j)
-        for (std::size_t k = k0; k < k1; ++k)
-          next[j][k] = tables[j][2 * k] + r * (tables[j][2 * k + 1] - tables[j][2 * k]);
-    });
-    tables.swap(next);
+    fold_all(tables, r);
   }
   out.finals.reserve(tables.size());
   for (const auto& t : tables) {
@@ -230,16 +240,8 @@ SumcheckProverOut sumcheck_prove_eq(std::span<const Ext> w,
       for (unsigned z = 0; z <= din; ++z)
         part[z] = Ext::zero();
       for (std::size_t k = k0; k < k1; ++k) {
-        for (std::size_t u = 0; u < nu; ++u) {
-          const std::vector<Ext>& tb = tables[used[u]];
-          const Ext lo = tb[2 * k];
-          const Ext diff = tb[2 * k + 1] - lo;
-          Ext v = lo;
-          for (unsigned z = 0; z <= din; ++z) {
-            at[u * (din + 1) + z] = v;
-            v += diff;
-          }
-        }
+        for (std::size_t u = 0; u < nu; ++u)
+          extend_pair(tables[used[u]], k, din, &at[u * (din + 1)]);
         for (unsigned z = 0; z <= din; ++z) {
           Ext sum = Ext::zero();
           for (std::size_t t = 0; t < terms.size(); ++t) {
@@ -266,13 +268,7 @@ SumcheckProverOut sumcheck_prove_eq(std::span<const Ext> w,
     const Ext r = ch.challenge("sumcheck.r");
     out.point.push_back(r);
     scale *= wi * r + (Ext::one() - wi) * (Ext::one() - r);
-    std::vector<std::vector<Ext>> next(tables.size(), std::vector<Ext>(half));
-    for_range(half, [&](std::size_t k0, std::size_t k1) {
-      for (std::size_t j = 0; j < tables.size(); ++j)
-        for (std::size_t k = k0; k < k1; ++k)
-          next[j][k] = tables[j][2 * k] + r * (tables[j][2 * k + 1] - tables[j][2 * k]);
-    });
-    tables.swap(next);
+    fold_all(tables, r);
   }
   for (const auto& t : tables)
     out.finals.push_back(t[0]);

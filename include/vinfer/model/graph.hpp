@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "vinfer/arith/graph_ops.hpp"
 #include "vinfer/arith/requant.hpp"
 #include "vinfer/model/ops.hpp"
 #include "vinfer/result.hpp"
@@ -89,6 +90,9 @@ struct QNode {
   std::vector<arith::Dyadic> mult;    // requant/rescale (channels)
   int32_t ma = 0, mb = 0, shift = 0;  // qadd
 };
+
+/// The 2-D window geometry of a conv, maxpool or avgpool node (in_shape is {C, H, W}).
+arith::Window2d window2d(const QNode& n);
 
 /// How the graph input is quantized (docs/arithmetic.md §Graph input): q = sat_i8(round(x*127)),
 /// so 1.0 is 127. Pixels k/255 from a digit file: q = round(k * 127 / 255) (integer).

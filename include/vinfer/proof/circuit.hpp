@@ -120,8 +120,7 @@ struct ConvStep {
   std::uint32_t node_index = 0;
   std::uint32_t x_col = 0, out_col = 0;
   std::uint32_t w_slot = 0, b_slot = 0;
-  std::uint32_t c = 0, h = 0, w = 0;  ///< input extent
-  std::uint32_t kh = 1, kw = 1, stride_h = 1, stride_w = 1, pad_t = 0, pad_l = 0;
+  arith::Window2d g;  ///< input extent, kernel, strides, top/left padding
   std::uint32_t oc = 0, oh = 0, ow = 0;
   MatmulShape shape;  ///< batch = padded rows (ox, oy, b), rows = oc, cols = c kh kw
 };
