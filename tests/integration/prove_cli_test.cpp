@@ -157,7 +157,8 @@ TEST(ModelInfoCli, AGraphModelListsItsNodesWithTheirProverStatusAndTheRegistered
   EXPECT_TRUE(found) << "models/registry.json lacks " << j["model_root"];
   const Outcome ops = vinfer({"model", "ops", "--json"});
   ASSERT_EQ(ops.code, 0);
-  for (const auto& op : ops.json()["ops"])
+  const nlohmann::json oj = ops.json();  // a named value: a range-for over a temporary's member dangles
+  for (const auto& op : oj["ops"])
     expect_keys(op, {"op", "prover", "prover_note"});
 }
 
