@@ -39,8 +39,8 @@ inline constexpr ProverEntry quantize{ProverStatus::unprovable,
                                       "dynamic scale; needs a division proof"};
 inline constexpr ProverEntry matmul{ProverStatus::argument, "matmul sumcheck (proof/matmul.hpp)"};
 inline constexpr ProverEntry rope{ProverStatus::unprovable, "needs the RoPE table lookup"};
-inline constexpr ProverEntry scores{ProverStatus::argument,
-                                    "a matmul against the key cache (proof/matmul.hpp)"};
+inline constexpr ProverEntry scores{ProverStatus::unprovable,
+                                    "int32 operands against the key cache; matmul.hpp takes int8"};
 inline constexpr ProverEntry rowmax{ProverStatus::unprovable,
                                     "a max reduction; needs range checks"};
 inline constexpr ProverEntry exp{ProverStatus::argument, "a table step: lookup (proof/logup.hpp)"};
@@ -48,8 +48,8 @@ inline constexpr ProverEntry rowsum{ProverStatus::unprovable,
                                     "a reduction; a sumcheck over the row, not wired"};
 inline constexpr ProverEntry softmax{ProverStatus::unprovable,
                                      "needs the reciprocal and a division proof"};
-inline constexpr ProverEntry attn_av{ProverStatus::argument,
-                                     "a matmul against the value cache (proof/matmul.hpp)"};
+inline constexpr ProverEntry attn_av{ProverStatus::unprovable,
+                                     "int32 operands against the value cache; matmul.hpp takes int8"};
 inline constexpr ProverEntry silu_mul{ProverStatus::argument,
                                       "a table step: lookup (proof/logup.hpp)"};
 inline constexpr ProverEntry add{ProverStatus::unprovable, "linear; not wired"};
