@@ -2,7 +2,6 @@
 #include <algorithm>
 #include <bit>
 #include <chrono>
-#include <cstdio>
 
 #include "proof/graph_common.hpp"
 #include "vinfer/assert.hpp"
@@ -470,11 +469,6 @@ Result<std::vector<std::uint8_t>> graph_prove(const Circuit& c,
 
   // Step 6: open both commitments.
   t0 = Clock::now();
-#ifdef VINFER_DEBUG_CLAIMS
-  for (std::size_t i = 0; i < wclaims.size(); ++i)
-    if (mle_eval(wslots[wclaims[i].slot], wclaims[i].point) != wclaims[i].value)
-      std::fprintf(stderr, "claim %zu on slot %u is wrong\n", i, wclaims[i].slot);
-#endif
   const PackedClaim wpc = batch_claims_prove(c.witness_layout, wpacked, wclaims, ch);
   pcs_open(wpcs, std::vector<std::vector<Ext>>{wpc.point}, ch);
   const PackedClaim mpc = batch_claims_prove(c.weight_layout, w.packed, weight_claims, ch);
