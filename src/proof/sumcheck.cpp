@@ -226,6 +226,19 @@ SumcheckProverOut sumcheck_prove_eq(std::span<const Ext> w,
     }
   }
   const std::size_t nu = used.size();
+  // The same terms as (coef, first factor, second factor) over `used` (-1: absent).
+  struct Quad {
+    Ext coef;
+    bool unit;
+    int a, b;
+  };
+  constexpr std::size_t kQuadTables = 16;
+  std::vector<Quad> quads;
+  for (std::size_t t = 0; t < terms.size(); ++t) {
+    quads.push_back({terms[t].coef, terms[t].coef == Ext::one(),
+                     pos[t].empty() ? -1 : static_cast<int>(pos[t][0]),
+                     pos[t].size() < 2 ? -1 : static_cast<int>(pos[t][1])});
+  }
   SumcheckProverOut out;
   Ext scale = Ext::one();  // eq(w_<i, r_<i)
   std::vector<Ext> I(din + 1), s(d + 1);
@@ -234,29 +247,70 @@ SumcheckProverOut sumcheck_prove_eq(std::span<const Ext> w,
     const std::vector<Ext> e = eq_table(w.subspan(round + 1));
     const std::size_t half = std::size_t{1} << (n - round - 1);
     std::fill(I.begin(), I.end(), Ext::zero());
-    for_range(half, [&](std::size_t k0, std::size_t k1) {
-      std::vector<Ext> at(nu * (din + 1));
-      Ext part[kMaxPoints];
-      for (unsigned z = 0; z <= din; ++z)
-        part[z] = Ext::zero();
-      for (std::size_t k = k0; k < k1; ++k) {
-        for (std::size_t u = 0; u < nu; ++u)
-          extend_pair(tables[used[u]], k, din, &at[u * (din + 1)]);
-        for (unsigned z = 0; z <= din; ++z) {
-          Ext sum = Ext::zero();
-          for (std::size_t t = 0; t < terms.size(); ++t) {
-            Ext p = terms[t].coef;
-            for (unsigned q : pos[t])
-              p *= at[q * (din + 1) + z];
-            sum += p;
+    if (din == 2 && nu <= kQuadTables) {
+      // Every term has at most two factors (logUp layers, most identities): unrolled over
+      // z = 0, 1, 2 with the pair's values on the stack.
+      for_range(half, [&](std::size_t k0, std::size_t k1) {
+        Ext p0 = Ext::zero(), p1 = Ext::zero(), p2 = Ext::zero();
+        Ext v0[kQuadTables], v1[kQuadTables], v2[kQuadTables];
+        for (std::size_t k = k0; k < k1; ++k) {
+          for (std::size_t u = 0; u < nu; ++u) {
+            const std::vector<Ext>& tb = tables[used[u]];
+            v0[u] = tb[2 * k];
+            v1[u] = tb[2 * k + 1];
+            v2[u] = v1[u] + v1[u] - v0[u];
           }
-          part[z] += e[k] * sum;
+          Ext s0 = Ext::zero(), s1 = Ext::zero(), s2 = Ext::zero();
+          for (const Quad& q : quads) {
+            Ext a0 = q.coef, a1 = q.coef, a2 = q.coef;
+            if (q.a >= 0) {
+              a0 = q.unit ? v0[q.a] : a0 * v0[q.a];
+              a1 = q.unit ? v1[q.a] : a1 * v1[q.a];
+              a2 = q.unit ? v2[q.a] : a2 * v2[q.a];
+            }
+            if (q.b >= 0) {
+              a0 *= v0[q.b];
+              a1 *= v1[q.b];
+              a2 *= v2[q.b];
+            }
+            s0 += a0;
+            s1 += a1;
+            s2 += a2;
+          }
+          p0 += e[k] * s0;
+          p1 += e[k] * s1;
+          p2 += e[k] * s2;
         }
-      }
-      std::lock_guard<std::mutex> g(mu);
-      for (unsigned z = 0; z <= din; ++z)
-        I[z] += part[z];
-    });
+        std::lock_guard<std::mutex> g(mu);
+        I[0] += p0;
+        I[1] += p1;
+        I[2] += p2;
+      });
+    } else {
+      for_range(half, [&](std::size_t k0, std::size_t k1) {
+        std::vector<Ext> at(nu * (din + 1));
+        Ext part[kMaxPoints];
+        for (unsigned z = 0; z <= din; ++z)
+          part[z] = Ext::zero();
+        for (std::size_t k = k0; k < k1; ++k) {
+          for (std::size_t u = 0; u < nu; ++u)
+            extend_pair(tables[used[u]], k, din, &at[u * (din + 1)]);
+          for (unsigned z = 0; z <= din; ++z) {
+            Ext sum = Ext::zero();
+            for (std::size_t t = 0; t < terms.size(); ++t) {
+              Ext p = terms[t].coef;
+              for (unsigned q : pos[t])
+                p *= at[q * (din + 1) + z];
+              sum += p;
+            }
+            part[z] += e[k] * sum;
+          }
+        }
+        std::lock_guard<std::mutex> g(mu);
+        for (unsigned z = 0; z <= din; ++z)
+          I[z] += part[z];
+      });
+    }
     const Ext wi = w[round];
     for (unsigned z = 0; z <= d; ++z) {
       const Ext zz(Fp::from_u64(z));
