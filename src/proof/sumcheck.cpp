@@ -78,17 +78,22 @@ inline void extend_pair(const std::vector<Ext>& t, std::size_t k, unsigned d, Ex
   }
 }
 
-// Binds variable 0 of every table to r, out of place: another thread may still read the
-// entries an in-place fold overwrites.
-void fold_all(std::vector<std::vector<Ext>>& tables, Ext r) {
+// Binds variable 0 of every table to r, out of place (another thread may still read the
+// entries an in-place fold overwrites) into `scratch`, whose buffers are reused round to
+// round: after the swap they hold the previous, larger tables.
+void fold_all(std::vector<std::vector<Ext>>& tables,
+              std::vector<std::vector<Ext>>& scratch,
+              Ext r) {
   const std::size_t half = tables[0].size() / 2;
-  std::vector<std::vector<Ext>> next(tables.size(), std::vector<Ext>(half));
+  scratch.resize(tables.size());
+  for (auto& t : scratch)
+    t.resize(half);
   for_range(half, [&](std::size_t k0, std::size_t k1) {
     for (std::size_t j = 0; j < tables.size(); ++j)
       for (std::size_t k = k0; k < k1; ++k)
-        next[j][k] = tables[j][2 * k] + r * (tables[j][2 * k + 1] - tables[j][2 * k]);
+        scratch[j][k] = tables[j][2 * k] + r * (tables[j][2 * k + 1] - tables[j][2 * k]);
   });
-  tables.swap(next);
+  tables.swap(scratch);
 }
 
 // The terms with one factor they all share pulled out: g = shared * sum inner.
@@ -142,6 +147,7 @@ SumcheckProverOut sumcheck_prove(std::vector<std::vector<Ext>> tables,
   SumcheckProverOut out;
   std::vector<Ext> s(d + 1);
   std::mutex s_mu;
+  std::vector<std::vector<Ext>> scratch;
   // The common case of one product of two tables (matmul, claim batching), unrolled.
   const bool product2 = terms.size() == 1 && terms[0].factors.size() == 2;
   for (unsigned round = 0; round < n; ++round) {
@@ -191,7 +197,7 @@ SumcheckProverOut sumcheck_prove(std::vector<std::vector<Ext>> tables,
     ch.send_exts("sumcheck.round", s);
     const Ext r = ch.challenge("sumcheck.r");
     out.point.push_back(r);
-    fold_all(tables, r);
+    fold_all(tables, scratch, r);
   }
   out.finals.reserve(tables.size());
   for (const auto& t : tables) {
@@ -240,6 +246,7 @@ SumcheckProverOut sumcheck_prove_eq(std::span<const Ext> w,
                      pos[t].size() < 2 ? -1 : static_cast<int>(pos[t][1])});
   }
   SumcheckProverOut out;
+  std::vector<std::vector<Ext>> scratch;
   Ext scale = Ext::one();  // eq(w_<i, r_<i)
   std::vector<Ext> I(din + 1), s(d + 1);
   std::mutex mu;
@@ -322,7 +329,7 @@ SumcheckProverOut sumcheck_prove_eq(std::span<const Ext> w,
     const Ext r = ch.challenge("sumcheck.r");
     out.point.push_back(r);
     scale *= wi * r + (Ext::one() - wi) * (Ext::one() - r);
-    fold_all(tables, r);
+    fold_all(tables, scratch, r);
   }
   for (const auto& t : tables)
     out.finals.push_back(t[0]);
