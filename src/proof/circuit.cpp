@@ -142,7 +142,7 @@ class Builder {
   void range16(std::uint32_t col, const std::vector<unsigned>& bits, const std::string& what);
 
   Status gemm(const QNode& n, std::uint32_t index);
-  Status requant(const QNode& n, std::uint32_t index, bool is_output);
+  Status requant(const QNode& n, std::uint32_t index, bool is_output, bool fused_relu);
   Status relu(const QNode& n, std::uint32_t index);
   Status conv(const QNode& n, std::uint32_t index);
   Status maxpool(const QNode& n, std::uint32_t index);
@@ -267,7 +267,7 @@ Status Builder::gemm(const QNode& n, std::uint32_t index) {
 //   L - y, L + y in the range table  (int8 outputs; the graph output is checked by the verifier)
 // Soundness needs every integer in the first identity to stay below p in magnitude, so that
 // equality mod p is equality of integers: checked here from the accumulator bound.
-Status Builder::requant(const QNode& n, std::uint32_t index, bool is_output) {
+Status Builder::requant(const QNode& n, std::uint32_t index, bool is_output, bool fused_relu) {
   const std::uint32_t x = value_col_[n.a];
   const std::uint32_t d = c_.cols[x].domain;
   const std::uint32_t elems = c_.domains[d].elems;  // a copy: the builder may grow c_.domains
@@ -277,6 +277,7 @@ Status Builder::requant(const QNode& n, std::uint32_t index, bool is_output) {
                                     " multipliers for " + std::to_string(elems) + " elements");
   }
   const std::int64_t lim = is_output ? kAct : kI8;
+  const std::int64_t hi = lim, lo = fused_relu ? 0 : -lim;  // y = clamp(q, lo, hi)
   std::vector<std::int64_t> mant(elems), half(elems), pow2(elems);
   std::vector<unsigned> rem_bits(elems), q_bits(elems);
   std::vector<std::int64_t> xmax(elems);
@@ -358,13 +359,23 @@ Status Builder::requant(const QNode& n, std::uint32_t index, bool is_output) {
   range(neg, q_bits, n.name + " excess below");
   constrain(d, n.name + ": rounding",
             {{1, {cm, x}}, {1, {ch}}, {-1, {cp, y}}, {-1, {cp, pos}}, {1, {cp, neg}}, {-1, {rem}}});
-  constrain(d, n.name + ": clamp above", {{lim, {mk, pos}}, {-1, {y, pos}}});
-  constrain(d, n.name + ": clamp below", {{lim, {mk, neg}}, {1, {y, neg}}});
+  constrain(d, n.name + ": clamp above", {{hi, {mk, pos}}, {-1, {y, pos}}});
+  std::vector<Term> below = {{1, {y, neg}}};
+  if (lo != 0)
+    below.push_back({-lo, {mk, neg}});
+  constrain(d, n.name + ": clamp below", std::move(below));
   if (!is_output) {
-    lookup(d, n.name + " out <= 127", {{mk, lim}, {y, -1}});
-    lookup(d, n.name + " out >= -127", {{mk, lim}, {y, 1}});
+    lookup(d, n.name + " out <= " + std::to_string(hi), {{mk, hi}, {y, -1}});
+    std::vector<std::pair<std::uint32_t, std::int64_t>> ge = {{y, 1}};
+    if (lo != 0)
+      ge.push_back({mk, -lo});
+    lookup(d, n.name + " out >= " + std::to_string(lo), std::move(ge));
   }
-  c_.nodes.push_back({index, {x, y, rem, pos, neg, cm, ch, cp}});
+  NodeCols nc{index, {x, y, rem, pos, neg, cm, ch, cp}};
+  nc.value = index + (fused_relu ? 2 : 1);
+  nc.lo = lo;
+  nc.hi = hi;
+  c_.nodes.push_back(std::move(nc));
   value_col_.push_back(y);
   return ok_status();
 }
@@ -502,6 +513,20 @@ Result<Circuit> Builder::build() {
   c_.input_col = add_col(std::move(in));
   value_col_.push_back(c_.input_col);
   bool have_output = false;
+  // A requant read only by the next node, a relu, is fused with it (circuit.hpp, NodeCols).
+  std::vector<std::uint32_t> readers(g_.nodes.size() + 1, 0);
+  for (const QNode& n : g_.nodes) {
+    ++readers[n.a];
+    if (n.op == Op::qadd)
+      ++readers[n.b];
+  }
+  if (g_.output < readers.size())
+    ++readers[g_.output];
+  auto fusable_relu = [&](std::uint32_t i) {
+    return i + 1 < g_.nodes.size() && g_.nodes[i + 1].op == Op::relu &&
+           g_.nodes[i + 1].a == i + 1 && readers[i + 1] == 1;
+  };
+  std::vector<bool> fused(g_.nodes.size() + 1, false);
   for (std::uint32_t i = 0; i < g_.nodes.size(); ++i) {
     const QNode& n = g_.nodes[i];
     if (prover_status(n.op) != ProverStatus::proven) {
@@ -524,14 +549,19 @@ Result<Circuit> Builder::build() {
         st = gemm(n, i);
         break;
       case Op::requant:
-        st = requant(n, i, false);
+        fused[i + 1] = fusable_relu(i);
+        st = requant(n, i, false, fused[i + 1]);
         break;
       case Op::rescale:
-        st = requant(n, i, true);
+        st = requant(n, i, true, false);
         have_output = true;
         break;
       case Op::relu:
-        st = relu(n, i);
+        if (fused[i]) {
+          value_col_.push_back(value_col_.back());  // the requant before it proved the clamp
+        } else {
+          st = relu(n, i);
+        }
         break;
       case Op::conv:
         st = conv(n, i);

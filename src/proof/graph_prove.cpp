@@ -43,7 +43,7 @@ class WitnessFiller {
     return d.index[e] + (b << d.evars);
   }
   Status value_into(std::uint32_t value, std::uint32_t col);
-  Status fill_requant(const model::QNode& n, const NodeCols& nc, bool is_output);
+  Status fill_requant(const model::QNode& n, const NodeCols& nc);
 
   const Circuit& c_;
   const model::QGraph& g_;
@@ -66,7 +66,7 @@ Status WitnessFiller::value_into(std::uint32_t value, std::uint32_t col) {
   return ok_status();
 }
 
-Status WitnessFiller::fill_requant(const model::QNode& n, const NodeCols& nc, bool is_output) {
+Status WitnessFiller::fill_requant(const model::QNode& n, const NodeCols& nc) {
   const std::uint32_t x = nc.cols[0], y = nc.cols[1], rem = nc.cols[2], pos = nc.cols[3],
                       neg = nc.cols[4];
   // The circuit's constants (circuit.cpp may have rescaled every channel to one shift).
@@ -79,7 +79,6 @@ Status WitnessFiller::fill_requant(const model::QNode& n, const NodeCols& nc, bo
   std::vector<std::int64_t>& r = init(rem);
   std::vector<std::int64_t>& p = init(pos);
   std::vector<std::int64_t>& ng = init(neg);
-  const std::int64_t lim = is_output ? arith::kActMax : arith::kI8Max;
   for (std::size_t b = 0; b < d.batch; ++b) {
     for (std::size_t e = 0; e < d.elems; ++e) {
       const std::size_t i = at(d, b, e);
@@ -87,7 +86,7 @@ Status WitnessFiller::fill_requant(const model::QNode& n, const NodeCols& nc, bo
       const i128 num = i128{xs[i]} * mant[e] + half[e];
       const i128 q = num >> shift;  // arithmetic shift == floor
       const std::int64_t yv = ys[i];
-      if (static_cast<i128>(arith::saturate(q, -lim, lim)) != yv) {
+      if (static_cast<i128>(arith::saturate(q, nc.lo, nc.hi)) != yv) {
         return fail(Errc::mismatch, "prove: node '" + n.name + "': the given value at sample " +
                                         std::to_string(b) + ", element " + std::to_string(e) +
                                         " is not the canonical result");
@@ -173,19 +172,24 @@ Status WitnessFiller::fill() {
         break;
       }
       case model::Op::requant:
-        VINFER_CHECK(value_into(nc.node + 1, nc.cols[1]));
-        VINFER_CHECK(fill_requant(n, nc, false));
+        VINFER_CHECK(value_into(nc.value, nc.cols[1]));
+        VINFER_CHECK(fill_requant(n, nc));
         break;
       case model::Op::rescale:
-        VINFER_CHECK(fill_requant(n, nc, true));
+        VINFER_CHECK(fill_requant(n, nc));
         break;
       case model::Op::relu: {
         VINFER_CHECK(value_into(nc.node + 1, nc.cols[1]));
         const std::vector<std::int64_t> xs = expand(nc.cols[0]);
         std::vector<std::int64_t>& ng = init(nc.cols[2]);
         const std::vector<std::int64_t>& o = cols_[nc.cols[1]];
-        for (std::size_t i = 0; i < ng.size(); ++i)
+        for (std::size_t i = 0; i < ng.size(); ++i) {
+          if (o[i] != std::max<std::int64_t>(0, xs[i])) {
+            return fail(Errc::mismatch, "prove: node '" + n.name + "': the given value at row " +
+                                            std::to_string(i) + " is not the canonical result");
+          }
           ng[i] = o[i] - xs[i];
+        }
         break;
       }
       default:

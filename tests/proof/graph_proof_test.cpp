@@ -58,6 +58,36 @@ TEST(GraphProof, HonestProofVerifiesAtSeveralBatches) {
   }
 }
 
+TEST(GraphProof, AReluThatCannotBeFusedIsProvenOnItsOwn) {
+  // fc2 reads the requant's output too, so the requant has two readers and the relu is its
+  // own step (o - x - n = 0, o n = 0); the relu's value is then read by nobody.
+  QGraph g = small_mlp(3);
+  g.nodes[3].a = 2;
+  const std::uint32_t batch = 3;
+  auto c = build_circuit(g, batch);
+  ASSERT_TRUE(c.ok()) << c.error().to_string();
+  bool relu_cols = false;
+  for (const Column& col : c->cols)
+    relu_cols = relu_cols || col.name == "relu1.neg";
+  EXPECT_TRUE(relu_cols);
+  const WeightCommitment w = commit_weights(*c, g);
+  std::mt19937_64 rng(9);
+  std::vector<std::int8_t> in(std::size_t{20} * batch);
+  for (auto& x : in)
+    x = static_cast<std::int8_t>(static_cast<int>(rng() % 255) - 127);
+  auto values = forward(g, in, batch);
+  GraphStatement st;
+  st.weights_root = w.pcs.root;
+  st.batch = batch;
+  st.input = in;
+  st.output = values[g.output];
+  auto p = graph_prove(*c, g, w, st, values);
+  ASSERT_TRUE(p.ok()) << p.error().to_string();
+  EXPECT_TRUE(graph_verify(*c, st, *p).ok());
+  values[3][1] = values[3][1] == 0 ? 1 : 0;  // a wrong relu output
+  EXPECT_FALSE(graph_prove(*c, g, w, st, values).ok());
+}
+
 TEST(GraphProof, ClampsAreExercised) {
   // The fixture's multipliers make some int8 outputs saturate; the proof must cover them.
   Fixture f = make(8);
@@ -124,7 +154,8 @@ TEST(GraphProof, MutatedTruncatedAndEmptyProofsAreRejected) {
 TEST(GraphProof, ProverRefusesValuesThatAreNotTheCanonicalResult) {
   Fixture f = make(3);
   std::vector<std::vector<std::int32_t>> v = f.values;
-  v[2][5] = v[2][5] == 0 ? 1 : 0;  // a requant output changed
+  // A relu output changed (the requant before it is fused with it: its clamp is to [0, 127]).
+  v[3][5] = v[3][5] == 0 ? 1 : 0;
   auto p = graph_prove(f.c, f.g, f.w, f.st, v);
   ASSERT_FALSE(p.ok());
   EXPECT_NE(p.error().message.find("fc1.requant"), std::string::npos) << p.error().message;

@@ -105,10 +105,13 @@ struct GemmStep {
 
 /// The columns a node's values fill (graph_prove.cpp): gemm and conv {acc}; requant and
 /// rescale {x, y, rem, pos, neg, mant, half, pow2} (the last three its constants); relu
-/// {x, out, neg}; maxpool {x, out}.
+/// {x, out, neg}; maxpool {x, out}. A requant whose only reader is the next node, a relu,
+/// is fused with it: y = clamp(q, 0, 127) is the relu's value and the relu has no entry.
 struct NodeCols {
   std::uint32_t node = 0;
   std::vector<std::uint32_t> cols;
+  std::uint32_t value = 0;      ///< requant: the value whose data fills y (a fused relu's)
+  std::int64_t lo = 0, hi = 0;  ///< requant / rescale: the clamp range of y
 };
 
 /// out = conv(X, W) + bias: acc[b][oc][oy][ox] = bias[oc] + sum_j W[oc][j] Xcol[b][oy][ox][j],
