@@ -13,15 +13,6 @@
 namespace vinfer::commit {
 namespace {
 
-constexpr std::uint64_t kRoundConstants[24] = {
-    0x0000000000000001ULL, 0x0000000000008082ULL, 0x800000000000808aULL, 0x8000000080008000ULL,
-    0x000000000000808bULL, 0x0000000080000001ULL, 0x8000000080008081ULL, 0x8000000000008009ULL,
-    0x000000000000008aULL, 0x0000000000000088ULL, 0x0000000080008009ULL, 0x000000008000000aULL,
-    0x000000008000808bULL, 0x800000000000008bULL, 0x8000000000008089ULL, 0x8000000000008003ULL,
-    0x8000000000008002ULL, 0x8000000000000080ULL, 0x000000000000800aULL, 0x800000008000000aULL,
-    0x8000000080008081ULL, 0x8000000000008080ULL, 0x0000000080000001ULL, 0x8000000080008008ULL,
-};
-
 // One round on lanes A0..A24 into E0..E24. Theta's column parities c and their mix d come
 // first; then each output plane y is chi of five lanes that rho and pi bring into it:
 // lane (x, y) rotated by its rho offset lands at (y, 2x + 3y mod 5). Each PLANE line below
@@ -89,8 +80,8 @@ void keccak_f1600(std::uint64_t (&s)[25]) {
   std::uint64_t e0, e1, e2, e3, e4, e5, e6, e7, e8, e9, e10, e11, e12, e13, e14, e15, e16, e17, e18,
       e19, e20, e21, e22, e23, e24;
   for (int r = 0; r < 24; r += 2) {
-    VINFER_KECCAK_ROUND(a, e, kRoundConstants[r]);
-    VINFER_KECCAK_ROUND(e, a, kRoundConstants[r + 1]);
+    VINFER_KECCAK_ROUND(a, e, kKeccakRoundConstants[r]);
+    VINFER_KECCAK_ROUND(e, a, kKeccakRoundConstants[r + 1]);
   }
   // clang-format off
   s[0] = a0; s[1] = a1; s[2] = a2; s[3] = a3; s[4] = a4;

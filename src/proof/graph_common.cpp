@@ -4,7 +4,6 @@
 #include <algorithm>
 
 #include "vinfer/assert.hpp"
-#include "vinfer/proof/logup.hpp"
 #include "vinfer/proof/mle.hpp"
 
 namespace vinfer::proof::detail {
@@ -92,10 +91,6 @@ std::vector<std::uint32_t> constrained_domains(const Circuit& c) {
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
-}
-
-unsigned lookup_tree_vars(const Circuit& c) {
-  return c.fraction_layout.total_vars;
 }
 
 Ext public_eval(const Circuit& c,

@@ -42,9 +42,6 @@ std::vector<std::uint32_t> lookup_witness_cols(const Circuit& c, std::uint32_t d
 /// Domains that hold at least one constraint (each gets a zero-check), ascending.
 std::vector<std::uint32_t> constrained_domains(const Circuit& c);
 
-/// log2 of the fraction tree's leaves (Circuit::fraction_layout; at least 1).
-unsigned lookup_tree_vars(const Circuit& c);
-
 /// The public columns' values at a point (constant, input, output).
 Ext public_eval(const Circuit& c,
                 const GraphStatement& st,

@@ -436,20 +436,12 @@ Result<std::vector<std::uint8_t>> graph_prove(const Circuit& c,
     std::vector<std::int8_t> xcol(s.shape.batch * s.shape.cols, 0);
     for (std::size_t b = 0; b < c.batch; ++b) {
       const std::int32_t* img = xv.data() + b * std::size_t{s.g.c} * s.g.h * s.g.w;
-      for (std::uint32_t oy = 0; oy < s.oh; ++oy)
-        for (std::uint32_t ox = 0; ox < s.ow; ++ox) {
-          std::int8_t* row =
-              xcol.data() + (ox + (std::size_t{oy} << lx) + (b << (lx + ly))) * s.shape.cols;
-          for (std::uint32_t ch_ = 0; ch_ < s.g.c; ++ch_)
-            for (std::uint32_t ki = 0; ki < s.g.kh; ++ki)
-              for (std::uint32_t kj = 0; kj < s.g.kw; ++kj) {
-                const std::int64_t iy = std::int64_t{oy} * s.g.stride_h + ki - s.g.pad_t;
-                const std::int64_t ix = std::int64_t{ox} * s.g.stride_w + kj - s.g.pad_l;
-                if (iy >= 0 && iy < s.g.h && ix >= 0 && ix < s.g.w)
-                  row[(ch_ * s.g.kh + ki) * s.g.kw + kj] =
-                      static_cast<std::int8_t>(img[(ch_ * s.g.h + iy) * s.g.w + ix]);
-              }
-        }
+      for_each_tap(s, [&](std::uint32_t j, std::uint32_t oy, std::uint32_t ox, std::uint32_t ch_,
+                          std::uint32_t iy, std::uint32_t ix) {
+        const std::size_t row = ox + (std::size_t{oy} << lx) + (b << (lx + ly));
+        xcol[row * s.shape.cols + j] =
+            static_cast<std::int8_t>(img[(ch_ * s.g.h + iy) * s.g.w + ix]);
+      });
     }
     const MatmulClaims mc = matmul_prove(s.shape, xcol, n.w, ry, rb, ch);
     std::vector<Ext> pw = mc.point_k;

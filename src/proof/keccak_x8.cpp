@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "vinfer/assert.hpp"
+#include "vinfer/commit/keccak.hpp"
 #include "vinfer/tensor/isa.hpp"
 
 #if VINFER_HAVE_X86_SIMD
@@ -52,15 +53,6 @@ void preimage_block(std::uint8_t domain,
 
 #ifdef VINFER_KECCAK_X8_AVX512
 
-constexpr std::uint64_t kRoundConstants[24] = {
-    0x0000000000000001ULL, 0x0000000000008082ULL, 0x800000000000808aULL, 0x8000000080008000ULL,
-    0x000000000000808bULL, 0x0000000080000001ULL, 0x8000000080008081ULL, 0x8000000000008009ULL,
-    0x000000000000008aULL, 0x0000000000000088ULL, 0x0000000080008009ULL, 0x000000008000000aULL,
-    0x000000008000808bULL, 0x800000000000008bULL, 0x8000000000008089ULL, 0x8000000000008003ULL,
-    0x8000000000008002ULL, 0x8000000000000080ULL, 0x000000000000800aULL, 0x800000008000000aULL,
-    0x8000000080008081ULL, 0x8000000000008080ULL, 0x0000000080000001ULL, 0x8000000080008008ULL,
-};
-
 // Rho offsets of lane x + 5y.
 constexpr int kRho[25] = {0,  1,  62, 28, 27, 36, 44, 6,  55, 20, 3,  10, 43,
                           25, 39, 41, 45, 15, 21, 8,  18, 2,  61, 56, 14};
@@ -99,8 +91,8 @@ __attribute__((target("avx512f"))) void keccak_f1600_x8(__m512i (&a)[25]) {
       const int row = i - x;
       a[i] = _mm512_ternarylogic_epi64(b[i], b[row + (x + 1) % 5], b[row + (x + 2) % 5], kChi);
     }
-    a[0] =
-        _mm512_xor_si512(a[0], _mm512_set1_epi64(static_cast<long long>(kRoundConstants[round])));
+    a[0] = _mm512_xor_si512(
+        a[0], _mm512_set1_epi64(static_cast<long long>(commit::kKeccakRoundConstants[round])));
   }
 }
 

@@ -96,28 +96,6 @@ void fold_all(std::vector<std::vector<Ext>>& tables,
   tables.swap(scratch);
 }
 
-// The terms with one factor they all share pulled out: g = shared * sum inner.
-struct Factored {
-  int shared = -1;
-  std::vector<SumcheckTerm> inner;
-};
-
-Factored factor_terms(const std::vector<SumcheckTerm>& terms) {
-  Factored f;
-  f.inner = terms;
-  if (terms.empty() || terms[0].factors.empty())
-    return f;
-  const unsigned cand = terms[0].factors[0];
-  for (const SumcheckTerm& t : terms) {
-    if (std::find(t.factors.begin(), t.factors.end(), cand) == t.factors.end())
-      return f;
-  }
-  f.shared = static_cast<int>(cand);
-  for (SumcheckTerm& t : f.inner)
-    t.factors.erase(std::find(t.factors.begin(), t.factors.end(), cand));
-  return f;
-}
-
 }  // namespace
 
 SumcheckProverOut sumcheck_prove(std::vector<std::vector<Ext>> tables,
@@ -136,7 +114,6 @@ SumcheckProverOut sumcheck_prove(std::vector<std::vector<Ext>> tables,
   const unsigned n = log2_ceil(size);
   VINFER_ASSERT((std::size_t{1} << n) == size);
   const unsigned d = sumcheck_degree(terms);
-  const Factored fac = factor_terms(terms);
   // The tables any term reads (others are only folded).
   std::vector<unsigned> used;
   for (const SumcheckTerm& t : terms)
@@ -179,14 +156,13 @@ SumcheckProverOut sumcheck_prove(std::vector<std::vector<Ext>> tables,
             extend_pair(tables[j], k, d, &at[j * (d + 1)]);
           for (unsigned z = 0; z <= d; ++z) {
             Ext sum = Ext::zero();
-            for (const SumcheckTerm& t : fac.inner) {
+            for (const SumcheckTerm& t : terms) {
               Ext p = t.coef;
               for (unsigned f : t.factors)
                 p *= at[f * (d + 1) + z];
               sum += p;
             }
-            part[z] +=
-                fac.shared >= 0 ? sum * at[static_cast<unsigned>(fac.shared) * (d + 1) + z] : sum;
+            part[z] += sum;
           }
         }
         std::lock_guard<std::mutex> g(s_mu);

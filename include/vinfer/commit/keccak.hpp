@@ -57,6 +57,17 @@ std::string to_hex(const Hash& h);
 /// Parses 64 hex digits (either case), with or without a leading "0x".
 Result<Hash> hash_from_hex(std::string_view text);
 
+/// The 24 round constants of Keccak-f[1600] (FIPS 202 §3.2.5), shared by every
+/// implementation of the permutation (this one and the prover's eight-way one).
+inline constexpr std::uint64_t kKeccakRoundConstants[24] = {
+    0x0000000000000001ULL, 0x0000000000008082ULL, 0x800000000000808aULL, 0x8000000080008000ULL,
+    0x000000000000808bULL, 0x0000000080000001ULL, 0x8000000080008081ULL, 0x8000000000008009ULL,
+    0x000000000000008aULL, 0x0000000000000088ULL, 0x0000000080008009ULL, 0x000000008000000aULL,
+    0x000000008000808bULL, 0x800000000000008bULL, 0x8000000000008089ULL, 0x8000000000008003ULL,
+    0x8000000000008002ULL, 0x8000000000000080ULL, 0x000000000000800aULL, 0x800000008000000aULL,
+    0x8000000080008081ULL, 0x8000000000008080ULL, 0x0000000080000001ULL, 0x8000000080008008ULL,
+};
+
 /// The all-zero hash (padding leaf of every Merkle tree).
 inline constexpr Hash kZeroHash{};
 

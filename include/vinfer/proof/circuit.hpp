@@ -155,6 +155,28 @@ struct Circuit {
 /// sides pick the same.
 Result<Circuit> build_circuit(const model::QGraph& g, std::uint32_t batch, unsigned range_bits = 0);
 
+/// Calls f(j, oy, ox, c, iy, ix) for every in-bounds tap of the conv (padding taps are skipped):
+/// filter column j = (c kh + ki) kw + kj reads input (c, iy, ix) for output (oy, ox).
+template <class F>
+inline void for_each_tap(const ConvStep& s, F&& f) {
+  for (std::uint32_t ch = 0; ch < s.g.c; ++ch)
+    for (std::uint32_t ki = 0; ki < s.g.kh; ++ki)
+      for (std::uint32_t kj = 0; kj < s.g.kw; ++kj) {
+        const std::uint32_t j = (ch * s.g.kh + ki) * s.g.kw + kj;
+        for (std::uint32_t oy = 0; oy < s.oh; ++oy) {
+          const std::int64_t iy = std::int64_t{oy} * s.g.stride_h + ki - s.g.pad_t;
+          if (iy < 0 || iy >= s.g.h)
+            continue;
+          for (std::uint32_t ox = 0; ox < s.ow; ++ox) {
+            const std::int64_t ix = std::int64_t{ox} * s.g.stride_w + kj - s.g.pad_l;
+            if (ix < 0 || ix >= s.g.w)
+              continue;
+            f(j, oy, ox, ch, static_cast<std::uint32_t>(iy), static_cast<std::uint32_t>(ix));
+          }
+        }
+      }
+}
+
 /// The point on a view's source column for the point r of the view's domain.
 std::vector<Ext> view_point(const Circuit& c, std::uint32_t view_col, std::span<const Ext> r);
 
