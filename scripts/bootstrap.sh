@@ -9,6 +9,7 @@ pkgs=(
   clang libclang-rt-14-dev          # fuzzers (libFuzzer + ASan/UBSan)
   libgtest-dev libgmock-dev libbenchmark-dev
   nlohmann-json3-dev libcli11-dev
+  libsqlite3-dev                    # ledger and watcher state
   libprotobuf-dev protobuf-compiler libonnx-dev   # ONNX import (onnx.proto -> protoc)
 )
 if [[ "${1:-}" == "--models" ]]; then

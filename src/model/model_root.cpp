@@ -9,6 +9,7 @@
 #include "vinfer/arith/tables.hpp"
 #include "vinfer/commit/merkle.hpp"
 #include "vinfer/commit/tensor_root.hpp"
+#include "vinfer/model/weight_tensors.hpp"
 
 namespace vinfer::model {
 namespace {
@@ -39,30 +40,6 @@ template <class T>
 std::span<const uint8_t> as_bytes(const std::vector<T>& v) {
   return {reinterpret_cast<const uint8_t*>(v.data()), v.size() * sizeof(T)};
 }
-
-/// Collects (name, tensor root) pairs in the weights order.
-struct Roots {
-  std::vector<Hash> roots;
-  std::vector<std::string> names;
-
-  void gains(const std::string& name, const std::vector<int32_t>& g) {
-    names.push_back(name);
-    roots.push_back(
-        commit::tensor_root(DType::i32, 1, static_cast<uint32_t>(g.size()), as_bytes(g)));
-  }
-  void matrix(const std::string& name, const QMatrix& m) {
-    names.push_back(name);
-    roots.push_back(commit::tensor_root(DType::i8, m.rows, m.cols, as_bytes(m.w)));
-    // (mant, shift) pairs as little-endian i32, row-major (rows x 2).
-    std::vector<int32_t> s(static_cast<size_t>(m.rows) * 2);
-    for (uint32_t r = 0; r < m.rows; ++r) {
-      s[2 * r] = m.scale[r].mant;
-      s[2 * r + 1] = m.scale[r].shift;
-    }
-    names.push_back(name + ".scale");
-    roots.push_back(commit::tensor_root(DType::i32, m.rows, 2, as_bytes(s)));
-  }
-};
 
 }  // namespace
 
@@ -118,26 +95,11 @@ ModelCommitment commit_model(const CanonicalModel& m) {
 
   out.tokenizer_leaf = commit::keccak256(tokenizer_encoding(m.tokenizer));
 
-  Roots w;
-  w.matrix("tok_embd", m.tok_embd);
-  for (size_t l = 0; l < m.layers.size(); ++l) {
-    const QLayer& L = m.layers[l];
-    const std::string p = "blk." + std::to_string(l) + ".";
-    w.gains(p + "attn_norm", L.attn_norm);
-    w.matrix(p + "wq", L.wq);
-    w.matrix(p + "wk", L.wk);
-    w.matrix(p + "wv", L.wv);
-    w.matrix(p + "wo", L.wo);
-    w.gains(p + "ffn_norm", L.ffn_norm);
-    w.matrix(p + "w1", L.w1);
-    w.matrix(p + "w2", L.w2);
-    w.matrix(p + "w3", L.w3);
-  }
-  w.gains("out_norm", m.out_norm);
-  w.matrix("wcls", m.wcls);
-  out.weights_root = commit::merkle_root(w.roots);
-  out.tensor_roots = std::move(w.roots);
-  out.tensor_names = std::move(w.names);
+  for_each_weight_tensor(m, [&](uint32_t, const WeightTensorInfo& t, std::span<const uint8_t> b) {
+    out.tensor_names.push_back(t.name);
+    out.tensor_roots.push_back(commit::tensor_root(t.dtype, t.rows, t.cols, b));
+  });
+  out.weights_root = commit::merkle_root(out.tensor_roots);
 
   const Hash leaves[4] = {out.arch_leaf, out.arith_leaf, out.tokenizer_leaf, out.weights_root};
   out.root = commit::merkle_root(leaves);
