@@ -10,14 +10,18 @@ namespace vinfer::dispute {
 
 Player::Player(const RefereeContext& ctx, PartyData data) : ctx_(ctx), data_(std::move(data)) {}
 
-const commit::TensorTree& Player::tree(uint64_t step) {
+Result<const commit::TensorTree*> Player::tree(uint64_t step) {
   auto& t = trees_[step];
   if (!t) {
     const model::Step s = ctx_.sched.at(step);
-    t = std::make_unique<commit::TensorTree>(model::op_dtype(s.op), s.rows, s.cols,
-                                             data_.output_of(step));
+    const commit::DType dt = model::op_dtype(s.op);
+    const auto bytes = data_.output_of(step);
+    if (bytes.size() != uint64_t{s.rows} * s.cols * commit::dtype_size(dt))
+      return fail(Errc::mismatch, "player: own output of " + ctx_.sched.describe(step) +
+                                      " does not have the schedule's shape");
+    t = std::make_unique<commit::TensorTree>(dt, s.rows, s.cols, bytes);
   }
-  return *t;
+  return t.get();
 }
 
 Result<Move> Player::next_move(const GameState& g, Side me) {
@@ -38,11 +42,13 @@ Result<Move> Player::next_move(const GameState& g, Side me) {
       OpenStep o;
       o.peaks = tr.peaks_at(g.step);
       o.step_root = tr.leaf(g.step);
-      o.chunks_root = tree(g.step).chunks().root();
+      VINFER_TRY(const commit::TensorTree* t, tree(g.step));
+      o.chunks_root = t->chunks().root();
       return Move{std::move(o)};
     }
     case Phase::bisect_tensor: {
-      const commit::MerkleTree& t = tree(g.step).chunks();
+      VINFER_TRY(const commit::TensorTree* tt, tree(g.step));
+      const commit::MerkleTree& t = tt->chunks();
       const unsigned h = g.depth - g.pos.depth();
       const uint64_t i = g.pos.index();
       if (me == Side::defender)
@@ -50,13 +56,15 @@ Result<Move> Player::next_move(const GameState& g, Side me) {
       // Go where the defender's child differs from ours; left first.
       return Move{Choose{g.left == t.node(h - 1, 2 * i)}};
     }
-    case Phase::open_chunk:
-      return Move{OpenChunk{tree(g.step).open_chunk(static_cast<uint32_t>(g.pos.index())).chunk}};
+    case Phase::open_chunk: {
+      VINFER_TRY(const commit::TensorTree* t, tree(g.step));
+      return Move{OpenChunk{t->open_chunk(static_cast<uint32_t>(g.pos.index())).chunk}};
+    }
     case Phase::name_element: {
       const model::Step s = ctx_.sched.at(g.step);
       const size_t es = commit::dtype_size(model::op_dtype(s.op));
-      const commit::Chunk mine =
-          tree(g.step).open_chunk(static_cast<uint32_t>(g.pos.index())).chunk;
+      VINFER_TRY(const commit::TensorTree* t, tree(g.step));
+      const commit::Chunk mine = t->open_chunk(static_cast<uint32_t>(g.pos.index())).chunk;
       const uint64_t per = commit::kChunkBytes / es;
       uint32_t pick = 0;
       for (uint32_t j = 0; j < per; ++j) {

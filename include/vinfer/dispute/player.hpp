@@ -24,7 +24,7 @@ class Player {
   Result<Move> next_move(const GameState& g, Side me);
 
  private:
-  const commit::TensorTree& tree(uint64_t step);
+  Result<const commit::TensorTree*> tree(uint64_t step);
 
   const RefereeContext& ctx_;
   PartyData data_;
