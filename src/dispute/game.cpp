@@ -284,6 +284,7 @@ Status apply_move(GameState& g, Side who, const Move& m, uint64_t now, const Ref
         return reject(g, v.error().message);
       spend();
       ++g.rounds;
+      g.refereed = true;
       g.referee_macs = v->macs;
       const int64_t claimed = chunk_value(g.chunk, off, es);
       if (claimed == v->value)

@@ -108,7 +108,8 @@ struct GameState {
   Side winner = Side::defender;
   std::string reason;
   uint32_t rounds = 0;  ///< completed exchanges (a defender move and its answer)
-  uint64_t referee_macs = 0;
+  bool refereed = false;      ///< resolved by the referee's recomputation
+  uint64_t referee_macs = 0;  ///< what that recomputation cost
 
   bool resolved() const { return phase == Phase::resolved; }
 };
