@@ -1,0 +1,123 @@
+// The settlement interface (DESIGN §6): one set of transactions that MemoryLedger runs in
+// process and EvmLedger sends to the contracts. Roles and the node talk only to this.
+//
+// Every transaction runs at the current block and either succeeds or returns an Error
+// whose message names the call, the job or game, and what is wrong — and then has changed
+// nothing. The one recorded failure is a dispute move the game's rules reject: the game
+// is unchanged, but a move_rejected event says who tried what (a referee's verdict on a
+// bad opening is worth keeping). After every transaction the money identity holds:
+// totals().holds().
+//
+// Optimistic settlement (DESIGN §5): a client posts a job with its payment in escrow; a
+// worker posts a result claim with a bond; during the challenge window anyone but the
+// worker may challenge, each challenger in a game of its own (so a colluding false
+// challenger cannot block an honest one). A game settles the moment it resolves: the
+// loser's bond goes winner_share_pct to the winner and the rest is burned; a winning
+// challenger gets its own bond back, the claim is rejected, the client refunded and every
+// other open game on it closed with its challenger refunded. A worker that wins keeps
+// its bond locked until the claim finalizes: after the window, with no game open, the
+// payment and the bond go to the worker.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "vinfer/dispute/game.hpp"
+#include "vinfer/ledger/event.hpp"
+#include "vinfer/ledger/types.hpp"
+#include "vinfer/model/job.hpp"
+#include "vinfer/result.hpp"
+
+namespace vinfer::ledger {
+
+/// A settlement backend.
+class Ledger {
+ public:
+  virtual ~Ledger() = default;
+
+  /// The rules this ledger runs under.
+  virtual const Params& params() const = 0;
+
+  // ---- time ----
+
+  /// The current block; every transaction happens at it.
+  virtual uint64_t block() const = 0;
+  /// Moves the clock forward by n blocks.
+  virtual Status advance(uint64_t n) = 0;
+
+  // ---- money ----
+
+  /// The faucet: credits `amount` to `to` (counted in Totals::deposits).
+  virtual Status deposit(const Address& to, Amount amount) = 0;
+  /// Takes `amount` of `from`'s free balance out of the ledger.
+  virtual Status withdraw(const Address& from, Amount amount) = 0;
+  /// Free balance of `a` (0 for an unknown account).
+  virtual Amount balance(const Address& a) const = 0;
+
+  // ---- staking ----
+
+  /// Bonds `amount` of `from`'s balance; the resulting stake must reach min_stake.
+  virtual Status stake(const Address& from, Amount amount) = 0;
+  /// Starts unbonding `amount` of `from`'s stake; what stays bonded must be 0 or reach
+  /// min_stake. It is withdrawable unbonding_blocks later.
+  virtual Status unbond(const Address& from, Amount amount) = 0;
+  /// Moves every unbonding amount whose delay has passed to `from`'s balance; returns it.
+  /// An error if nothing has matured.
+  virtual Result<Amount> withdraw_unbonded(const Address& from) = 0;
+  /// Bonded stake of `a`.
+  virtual Amount staked(const Address& a) const = 0;
+  /// Stake of `a` still waiting out its unbonding delay.
+  virtual Amount unbonding(const Address& a) const = 0;
+
+  // ---- model registry ----
+
+  /// Registers a model: the four leaves must give reg.root, the arithmetic leaf must be
+  /// this referee's arithmetic, and the architecture encoding must parse and validate.
+  virtual Status register_model(const Address& owner, const ModelRegistration& reg) = 0;
+  /// A registered model.
+  virtual Result<ModelRecord> model(const Hash& root) const = 0;
+
+  // ---- jobs ----
+
+  /// Posts a job on a registered model (model::validate must pass) and moves `payment`
+  /// from the client's balance to escrow. Returns job.id(); an id already posted is
+  /// rejected.
+  virtual Result<Hash> post_job(const Address& client, const model::Job& job, Amount payment) = 0;
+  /// The client withdraws a job nobody has claimed yet; the escrow is refunded.
+  virtual Status cancel_job(const Address& client, const Hash& job_id) = 0;
+  /// A posted job.
+  virtual Result<JobRecord> job(const Hash& id) const = 0;
+
+  // ---- optimistic mode ----
+
+  /// A worker claims a result on the open job claim.job_id: the claim must pass
+  /// dispute::check_claim against the job's schedule, with `last_peaks` the trace peaks
+  /// after steps - 1 appends. Locks worker_bond; the window ends challenge_window blocks on.
+  virtual Status post_result(const Address& worker,
+                             const dispute::Claim& claim,
+                             std::span<const Hash> last_peaks) = 0;
+  /// Opens a dispute game against the claim on `job_id` (during its window, by anyone but
+  /// the worker, one open game per challenger); locks challenger_bond. Returns the game id.
+  virtual Result<uint64_t> challenge(const Address& challenger, const Hash& job_id) = 0;
+  /// A move in game `game_id` by its worker (the defender) or its challenger; the game's
+  /// rules (dispute::apply_move) judge it. A game that resolves settles at once.
+  virtual Status move(const Address& from, uint64_t game_id, const dispute::Move& m) = 0;
+  /// Resolves (and settles) a game whose side on move has run out of time; anyone may call.
+  virtual Status resolve_timeout(uint64_t game_id) = 0;
+  /// Pays a claimed job out after its window, once no game is open; anyone may call.
+  virtual Status finalize(const Hash& job_id) = 0;
+  /// A game.
+  virtual Result<GameRecord> game(uint64_t id) const = 0;
+  /// Ids of every game opened on the job's claim, in order.
+  virtual std::vector<uint64_t> games_of(const Hash& job_id) const = 0;
+
+  // ---- observation ----
+
+  /// Every event with seq >= since_seq, in order.
+  virtual std::vector<Event> events(uint64_t since_seq = 0) const = 0;
+  /// The money in every bucket, summed over the records.
+  virtual Totals totals() const = 0;
+};
+
+}  // namespace vinfer::ledger

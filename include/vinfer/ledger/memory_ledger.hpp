@@ -1,0 +1,77 @@
+// MemoryLedger: the embedded settlement backend (DESIGN §6). Runs the Ledger rules in
+// process with a deterministic block clock; the fast test backend and the default of
+// `vinfer demo` and `vinfer node`.
+//
+// It checks the money identity after every transaction and aborts (VINFER_ASSERT) if it
+// is broken: that is a bug in the ledger, never bad input. With a database path, every
+// successful transaction is written to SQLite in one SQL transaction before the call
+// returns, so reopening the file restores everything, games mid-play included. If that
+// write fails, the ledger reloads its last committed state and the call fails.
+// Not thread-safe: one caller at a time (queries included).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "vinfer/ledger/ledger.hpp"
+
+namespace vinfer::ledger {
+
+/// The in-process ledger, optionally backed by a SQLite file.
+class MemoryLedger final : public Ledger {
+ public:
+  /// An in-memory ledger starting at block 0 (VINFER_ASSERTs validate(params)).
+  explicit MemoryLedger(Params params = {});
+  /// Creates the database at `path` with `params`, or reopens it; reopening requires the
+  /// same params it was created with. A database is opened by one ledger at a time.
+  static Result<std::unique_ptr<MemoryLedger>> open(const std::string& path, const Params& params);
+  ~MemoryLedger() override;
+  MemoryLedger(const MemoryLedger&) = delete;
+  MemoryLedger& operator=(const MemoryLedger&) = delete;
+
+  /// True if backed by a database.
+  bool persistent() const;
+
+  const Params& params() const override;
+
+  uint64_t block() const override;
+  Status advance(uint64_t n) override;
+
+  Status deposit(const Address& to, Amount amount) override;
+  Status withdraw(const Address& from, Amount amount) override;
+  Amount balance(const Address& a) const override;
+
+  Status stake(const Address& from, Amount amount) override;
+  Status unbond(const Address& from, Amount amount) override;
+  Result<Amount> withdraw_unbonded(const Address& from) override;
+  Amount staked(const Address& a) const override;
+  Amount unbonding(const Address& a) const override;
+
+  Status register_model(const Address& owner, const ModelRegistration& reg) override;
+  Result<ModelRecord> model(const Hash& root) const override;
+
+  Result<Hash> post_job(const Address& client, const model::Job& job, Amount payment) override;
+  Status cancel_job(const Address& client, const Hash& job_id) override;
+  Result<JobRecord> job(const Hash& id) const override;
+
+  Status post_result(const Address& worker,
+                     const dispute::Claim& claim,
+                     std::span<const Hash> last_peaks) override;
+  Result<uint64_t> challenge(const Address& challenger, const Hash& job_id) override;
+  Status move(const Address& from, uint64_t game_id, const dispute::Move& m) override;
+  Status resolve_timeout(uint64_t game_id) override;
+  Status finalize(const Hash& job_id) override;
+  Result<GameRecord> game(uint64_t id) const override;
+  std::vector<uint64_t> games_of(const Hash& job_id) const override;
+
+  std::vector<Event> events(uint64_t since_seq = 0) const override;
+  Totals totals() const override;
+
+  struct Impl;  ///< the state and its store (src/ledger/impl.hpp)
+
+ private:
+  explicit MemoryLedger(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace vinfer::ledger

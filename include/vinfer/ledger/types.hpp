@@ -1,0 +1,131 @@
+// The records a ledger keeps (DESIGN §6): its parameters, the model registry, jobs with
+// their escrow and result claim, dispute games with their bonds, and the money totals.
+// MemoryLedger and EvmLedger return the same records.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "vinfer/dispute/game.hpp"
+#include "vinfer/dispute/types.hpp"
+#include "vinfer/ledger/address.hpp"
+#include "vinfer/model/config.hpp"
+#include "vinfer/model/job.hpp"
+#include "vinfer/result.hpp"
+
+namespace vinfer::ledger {
+
+/// The rules of one ledger; fixed when it is created (a database remembers them).
+struct Params {
+  Amount worker_bond = 1000;       ///< a worker locks this with every result claim
+  Amount challenger_bond = 1000;   ///< a challenger locks this with every game it opens
+  uint64_t challenge_window = 20;  ///< blocks after a claim during which it can be challenged
+  dispute::GameParams game;        ///< the dispute game's clocks
+  uint32_t winner_share_pct = 50;  ///< share of a loser's bond paid to the winner; rest burned
+  Amount min_stake = 100;          ///< a non-zero stake must be at least this
+  uint64_t unbonding_blocks = 10;  ///< unbonded stake is withdrawable after this many blocks
+  bool operator==(const Params&) const;
+};
+
+/// Checks the parameters (share <= 100 %, a non-zero game clock); the error names the field.
+Status validate(const Params& p);
+
+/// A model registration transaction: the root and the four leaves it is built from
+/// (docs/model-format.md §Model root), with the architecture leaf's preimage, so the
+/// ledger learns the hyper-parameters the referee needs from bytes the root binds.
+struct ModelRegistration {
+  Hash root{};
+  std::vector<uint8_t> arch;  ///< model::arch_encoding; its keccak is the first leaf
+  Hash arith_leaf{}, tokenizer_leaf{}, weights_root{};
+};
+
+/// A registered model.
+struct ModelRecord {
+  Hash root{};
+  std::vector<uint8_t> arch;  ///< the architecture encoding as registered
+  model::LlamaConfig cfg;     ///< parsed from `arch`
+  int64_t norm_eps_q24 = 0;   ///< parsed from `arch`
+  Hash arith_leaf{}, tokenizer_leaf{}, weights_root{};
+  Address owner{};     ///< who registered it
+  uint64_t block = 0;  ///< when
+  bool operator==(const ModelRecord&) const = default;
+};
+
+/// Where a job is in its life.
+enum class JobStatus : uint8_t {
+  open,       ///< posted, payment in escrow, no result yet
+  claimed,    ///< a worker posted a result claim with its bond
+  finalized,  ///< the window passed unchallenged (or every game was won): worker paid
+  rejected,   ///< a challenger won a game: the claim is void and the client refunded
+  cancelled,  ///< the client withdrew it before any result: refunded
+};
+
+/// Human-readable name of a job status.
+const char* job_status_name(JobStatus s);
+
+/// A worker's result claim on a job and the bond it locked.
+struct ClaimRecord {
+  Address worker{};
+  dispute::Claim claim;
+  Amount bond = 0;          ///< still held (0 once returned or slashed)
+  uint64_t block = 0;       ///< when it was posted
+  uint64_t window_end = 0;  ///< last block at which it can be challenged
+  bool operator==(const ClaimRecord&) const = default;
+};
+
+/// A job, its escrow and, once posted, its claim.
+struct JobRecord {
+  Hash id{};  ///< job.id()
+  model::Job job;
+  Address client{};
+  Amount payment = 0;  ///< what the client offered
+  Amount escrow = 0;   ///< still held (payment until the job finalizes or is refunded)
+  JobStatus status = JobStatus::open;
+  uint64_t block = 0;  ///< when it was posted
+  std::optional<ClaimRecord> claim;
+  std::vector<uint64_t> games;  ///< every game opened on the claim, in order
+  bool operator==(const JobRecord&) const = default;
+};
+
+/// Where a game is. A game settles the moment it resolves.
+enum class GameStatus : uint8_t {
+  open,            ///< being played
+  defender_won,    ///< the challenger's bond was slashed
+  challenger_won,  ///< the worker's bond was slashed and the claim rejected
+  closed,          ///< another game rejected the claim first; the challenger was refunded
+};
+
+/// Human-readable name of a game status.
+const char* game_status_name(GameStatus s);
+
+/// One dispute game over a claim, between the claim's worker and one challenger.
+struct GameRecord {
+  uint64_t id = 0;  ///< 1, 2, ... in opening order
+  Hash job_id{};
+  Address worker{}, challenger{};
+  Amount bond = 0;  ///< the challenger's bond still held
+  GameStatus status = GameStatus::open;
+  uint64_t block = 0;  ///< when it was opened
+  dispute::GameState state;
+};
+
+/// The money of a ledger, each bucket summed over the records that hold it. `deposits`
+/// (net of withdrawals) and `burned` are the two accounts outside the participants.
+struct Totals {
+  Amount deposits = 0;   ///< faucet deposits minus withdrawals
+  Amount balances = 0;   ///< free balances
+  Amount stakes = 0;     ///< bonded stake
+  Amount unbonding = 0;  ///< stake waiting out its unbonding delay
+  Amount bonds = 0;      ///< worker bonds of live claims + challenger bonds of open games
+  Amount escrow = 0;     ///< job payments held
+  Amount burned = 0;     ///< slashed and not paid to anyone
+  /// DESIGN §6: deposits == balances + stakes + unbonding + bonds + escrow + burned.
+  bool holds() const;
+  /// "deposits=... balances=... ... burned=..." for messages.
+  std::string to_string() const;
+  bool operator==(const Totals&) const = default;
+};
+
+}  // namespace vinfer::ledger

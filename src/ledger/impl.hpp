@@ -1,0 +1,82 @@
+// Internal to src/ledger: MemoryLedger's state, its store and the helpers every
+// transaction uses. The pattern of a transaction: read through the const lookups and
+// return an error before changing anything; then mutate only through the accessors that
+// mark a record dirty (account, job_mut, game_mut), emit events, and end with commit().
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "ledger/sqlite_store.hpp"
+#include "ledger/state.hpp"
+#include "vinfer/dispute/referee.hpp"
+#include "vinfer/ledger/memory_ledger.hpp"
+
+namespace vinfer::ledger {
+
+struct MemoryLedger::Impl {
+  Params params;
+  detail::State st;
+  detail::Dirty dirty;
+  std::unique_ptr<detail::SqliteStore> store;  ///< null: in memory only
+  /// Per job, built on the first move of its first game (not persisted: derived).
+  std::map<Hash, std::unique_ptr<const dispute::RefereeContext>> referees;
+
+  // ---- lookups: change nothing ----
+  const detail::Account* find_account(const Address& a) const;
+  Amount balance_of(const Address& a) const;
+  const JobRecord* find_job(const Hash& id) const;
+  const GameRecord* find_game(uint64_t id) const;
+
+  // ---- mutations: mark the record for the next store write ----
+  detail::Account& account(const Address& a);
+  JobRecord& job_mut(const Hash& id);            ///< must exist
+  GameRecord& game_mut(uint64_t id);             ///< must exist
+  void credit(const Address& a, Amount amount);  ///< VINFER_ASSERTs no overflow
+  void debit(const Address& a, Amount amount);   ///< VINFER_ASSERTs the balance covers it
+  void emit(EventKind kind,
+            const Hash& job,
+            uint64_t game,
+            const Address& who,
+            Amount amount,
+            std::string detail = {});
+
+  /// Ends a successful transaction: asserts the money identity (a broken one is a bug and
+  /// aborts), then writes the dirty records to the store. If the write fails, reloads the
+  /// store's state (the transaction is undone) and returns the error.
+  Status commit(const char* tx);
+
+  /// The referee context of a job (built and cached on first use).
+  Result<const dispute::RefereeContext*> referee(const JobRecord& j);
+
+  /// Settles a game that has just resolved (optimistic.cpp): bonds, and on a challenger's
+  /// win the claim's rejection, the refund and the closing of the other games.
+  void settle(GameRecord& g);
+
+ private:
+  void slash(const Address& loser, Amount bond, const Address& winner, const GameRecord& g);
+};
+
+namespace detail {
+
+/// "<tx>: <subject>: <why>", the shape of every transaction error.
+inline Error tx_error(Errc code,
+                      const char* tx,
+                      const std::string& subject,
+                      const std::string& why) {
+  return fail(code, std::string(tx) + ": " + subject + ": " + why);
+}
+
+/// "job 0x1234abcd…".
+inline std::string job_subject(const Hash& id) {
+  return "job " + short_hex(id);
+}
+
+/// "game 7".
+inline std::string game_subject(uint64_t id) {
+  return "game " + std::to_string(id);
+}
+
+}  // namespace detail
+}  // namespace vinfer::ledger

@@ -1,0 +1,69 @@
+// Internal to src/ledger: everything a MemoryLedger is, as plain data, so the SQLite
+// store can write and read it without knowing the rules.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <vector>
+
+#include "vinfer/ledger/event.hpp"
+#include "vinfer/ledger/types.hpp"
+
+namespace vinfer::ledger::detail {
+
+/// Stake on its way out: withdrawable from `release_block` on.
+struct Unbonding {
+  Amount amount = 0;
+  uint64_t release_block = 0;
+  bool operator==(const Unbonding&) const = default;
+};
+
+/// One participant's money.
+struct Account {
+  Amount balance = 0;
+  Amount stake = 0;
+  std::vector<Unbonding> unbonding;  ///< in release order
+  Amount unbonding_total() const {
+    Amount t = 0;
+    for (const Unbonding& u : unbonding)
+      t += u.amount;  // bounded by Totals::deposits (the money identity)
+    return t;
+  }
+  bool operator==(const Account&) const = default;
+};
+
+/// The whole ledger. JobRecord::games and GameRecord::worker are kept in memory for
+/// lookups; the store derives them from the games and claims tables.
+struct State {
+  uint64_t block = 0;
+  Amount deposits = 0;  ///< net of withdrawals (the faucet's account)
+  Amount burned = 0;    ///< the burn account
+  uint64_t next_game = 1;
+  std::map<Address, Account> accounts;
+  std::map<Hash, ModelRecord> models;
+  std::map<Hash, JobRecord> jobs;
+  std::map<uint64_t, GameRecord> games;
+  std::vector<Event> events;  ///< events[i].seq == i
+};
+
+/// The records a transaction changed since the last write to the store.
+struct Dirty {
+  std::set<Address> accounts;
+  std::set<Hash> models;
+  std::set<Hash> jobs;  ///< the job row and its claim row
+  std::set<uint64_t> games;
+  size_t events_from = 0;  ///< events[events_from..] are new
+  void clear(size_t event_count) {
+    accounts.clear();
+    models.clear();
+    jobs.clear();
+    games.clear();
+    events_from = event_count;
+  }
+};
+
+/// Sums every bucket over the records (VINFER_ASSERTs that no sum wraps).
+Totals compute_totals(const State& s);
+
+}  // namespace vinfer::ledger::detail

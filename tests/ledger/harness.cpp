@@ -1,0 +1,65 @@
+// The transaction harness (harness.hpp).
+#include "ledger/harness.hpp"
+
+#include <set>
+#include <sstream>
+
+#include "vinfer/ledger/codec.hpp"
+
+namespace vinfer::ledger::testing {
+
+std::string observe(const Ledger& l) {
+  const std::vector<Event> ev = l.events();
+  std::set<Address> actors;
+  std::set<Hash> jobs;
+  std::set<uint64_t> games;
+  for (const Event& e : ev) {
+    actors.insert(e.who);
+    if (e.kind != EventKind::model_registered && e.job_id != Hash{})
+      jobs.insert(e.job_id);
+    if (e.game)
+      games.insert(e.game);
+  }
+  std::ostringstream o;
+  o << "totals " << l.totals().to_string() << "\n";
+  o << "block " << l.block() << "\n";
+  o << "events " << ev.size() << "\n";
+  for (const Address& a : actors)
+    o << "account " << to_hex(a) << " balance " << l.balance(a) << " staked " << l.staked(a)
+      << " unbonding " << l.unbonding(a) << "\n";
+  for (const Hash& id : jobs) {
+    auto j = l.job(id);
+    o << "job " << commit::to_hex(id);
+    if (!j) {
+      o << " missing\n";
+      continue;
+    }
+    o << " " << job_status_name(j->status) << " escrow " << j->escrow << " games";
+    for (uint64_t g : j->games)
+      o << " " << g;
+    if (j->claim)
+      o << " claim by " << to_hex(j->claim->worker) << " bond " << j->claim->bond << " window "
+        << j->claim->window_end;
+    o << "\n";
+  }
+  for (uint64_t id : games) {
+    auto g = l.game(id);
+    o << "game " << id;
+    if (!g) {
+      o << " missing\n";
+      continue;
+    }
+    o << " " << game_status_name(g->status) << " bond " << g->bond << " state "
+      << commit::to_hex(commit::keccak256(encode_game_state(g->state))) << "\n";
+  }
+  return o.str();
+}
+
+::testing::AssertionResult identity_holds(const Ledger& l) {
+  const Totals t = l.totals();
+  if (t.holds())
+    return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << "money identity broken: " << t.to_string();
+}
+
+}  // namespace vinfer::ledger::testing

@@ -1,0 +1,205 @@
+// MemoryLedger: the conformance suite in memory and on SQLite (where every test ends by
+// reopening the file), and the persistence round trips.
+#include "vinfer/ledger/memory_ledger.hpp"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "ledger/conformance.hpp"
+#include "ledger/harness.hpp"
+#include "ledger/scenario.hpp"
+#include "vinfer/ledger/codec.hpp"
+
+namespace vinfer::ledger::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+const Actors& a = kActors;
+
+// One folder per test process, removed when the process ends.
+class TempDir : public ::testing::Environment {
+ public:
+  static fs::path path() {
+    static const fs::path dir = [] {
+      fs::path d = fs::temp_directory_path() / ("vinfer_ledger_test_" + std::to_string(getpid()));
+      fs::create_directories(d);
+      return d;
+    }();
+    return dir;
+  }
+  void TearDown() override {
+    std::error_code ec;
+    fs::remove_all(path(), ec);
+  }
+};
+[[maybe_unused]] auto* const kTempDir = ::testing::AddGlobalTestEnvironment(new TempDir);
+
+// A database path for `tag`, with any earlier file of that name removed.
+std::string fresh_db(const std::string& tag) {
+  const fs::path p = TempDir::path() / (tag + ".db");
+  for (const char* suffix : {"", "-wal", "-shm"})
+    fs::remove(p.string() + suffix);
+  return p.string();
+}
+
+// The current test's database name ("LedgerConformance_DepositAndWithdraw_sqlite").
+std::string test_db_tag() {
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  std::string name = std::string(info->test_suite_name()) + "_" + info->name();
+  for (char& c : name)
+    if (c == '/')
+      c = '_';
+  return name;
+}
+
+std::unique_ptr<Ledger> make_memory(const Params& p) {
+  return std::make_unique<MemoryLedger>(p);
+}
+
+std::unique_ptr<Ledger> open_as_ledger(const std::string& path, const Params& p) {
+  auto l = MemoryLedger::open(path, p);
+  EXPECT_TRUE(l.ok()) << l.error().to_string();
+  return l ? std::unique_ptr<Ledger>(std::move(l).value()) : nullptr;
+}
+
+std::unique_ptr<Ledger> make_sqlite(const Params& p) {
+  return open_as_ledger(fresh_db(test_db_tag()), p);
+}
+
+std::unique_ptr<Ledger> reopen_sqlite(std::unique_ptr<Ledger> old, const Params& p) {
+  old.reset();  // closes the file (and releases its lock)
+  return open_as_ledger((TempDir::path() / (test_db_tag() + ".db")).string(), p);
+}
+
+INSTANTIATE_TEST_SUITE_P(MemoryLedger,
+                         LedgerConformance,
+                         ::testing::Values(LedgerFactory{"memory", make_memory, {}},
+                                           LedgerFactory{"sqlite", make_sqlite, reopen_sqlite}),
+                         factory_name);
+
+std::unique_ptr<MemoryLedger> open_ok(const std::string& path, const Params& p) {
+  auto l = MemoryLedger::open(path, p);
+  if (!l.ok()) {
+    ADD_FAILURE() << l.error().to_string();
+    throw TxAborted("open");
+  }
+  return std::move(l).value();
+}
+
+TEST(MemoryLedger, InMemoryByDefault) {
+  MemoryLedger l;
+  EXPECT_FALSE(l.persistent());
+  EXPECT_EQ(l.block(), 0u);
+  EXPECT_EQ(l.params(), Params{});
+  EXPECT_TRUE(l.events().empty());
+  EXPECT_TRUE(identity_holds(l));
+}
+
+TEST(MemoryLedgerPersistence, ReopenRestoresEverythingAndTheGameContinues) {
+  const std::string path = fresh_db("roundtrip");
+  const Params p = conformance_params();
+  const Hash id = world().job.id();
+  uint64_t g = 0;
+  std::string seen;
+  std::vector<Event> events;
+  JobRecord job;
+  std::vector<uint8_t> state;
+  {
+    auto l = open_ok(path, p);
+    EXPECT_TRUE(l->persistent());
+    setup_job(*l);
+    TX_OK(*l, l->deposit(a.stranger, 500));
+    TX_OK(*l, l->stake(a.stranger, 300));
+    TX_OK(*l, l->unbond(a.stranger, 100));
+    post_claim(*l, cheat_trace());
+    TX_OK(*l, l->advance(2));
+    g = TX_OK(*l, l->challenge(a.alice, id));
+    const GameRecord mid = play(*l, g, cheat_trace(), world().honest, 7);
+    ASSERT_EQ(mid.status, GameStatus::open);
+    TX_REJECTED_MOVE(*l, l->move(a.worker, g, dispute::Move{dispute::Choose{true}}), "turn");
+    seen = observe(*l);
+    events = l->events();
+    job = TX_OK(*l, l->job(id));
+    state = encode_game_state(mid.state);
+  }
+  {
+    auto l = open_ok(path, p);
+    EXPECT_EQ(observe(*l), seen);
+    EXPECT_EQ(l->events(), events);
+    EXPECT_EQ(TX_OK(*l, l->job(id)), job);
+    EXPECT_EQ(encode_game_state(TX_OK(*l, l->game(g)).state), state);
+    EXPECT_EQ(TX_OK(*l, l->model(world().registration.root)).cfg, world().model.cfg);
+    EXPECT_EQ(l->block(), 2u);
+    EXPECT_EQ(l->staked(a.stranger), 200u);
+    EXPECT_EQ(l->unbonding(a.stranger), 100u);
+    // The game goes on where it stopped, and settles.
+    const GameRecord end = play(*l, g, cheat_trace(), world().honest);
+    EXPECT_EQ(end.status, GameStatus::challenger_won);
+    EXPECT_EQ(l->balance(a.alice), kFunds + 400);
+    TX_OK(*l, l->advance(10));
+    EXPECT_EQ(TX_OK(*l, l->withdraw_unbonded(a.stranger)), 100u);
+    seen = observe(*l);
+    events = l->events();
+  }
+  auto l = open_ok(path, p);
+  EXPECT_EQ(observe(*l), seen);
+  EXPECT_EQ(l->events(), events);
+  EXPECT_EQ(l->block(), 12u);
+}
+
+TEST(MemoryLedgerPersistence, ReopeningWithOtherParamsIsRejected) {
+  const std::string path = fresh_db("params");
+  open_ok(path, conformance_params());
+  Params other = conformance_params();
+  other.worker_bond += 1;
+  auto l = MemoryLedger::open(path, other);
+  ASSERT_FALSE(l.ok());
+  EXPECT_NE(l.error().message.find("created with other params"), std::string::npos)
+      << l.error().message;
+  Params bad;
+  bad.winner_share_pct = 101;
+  auto b = MemoryLedger::open(fresh_db("bad_params"), bad);
+  ASSERT_FALSE(b.ok());
+  EXPECT_NE(b.error().message.find("winner_share_pct 101 above 100"), std::string::npos);
+}
+
+TEST(MemoryLedgerPersistence, ASecondLedgerOnTheSameFileIsRejected) {
+  const std::string path = fresh_db("locked");
+  auto first = open_ok(path, conformance_params());
+  TX_OK(*first, first->deposit(a.alice, 5));
+  auto second = MemoryLedger::open(path, conformance_params());
+  ASSERT_FALSE(second.ok());
+  EXPECT_NE(second.error().message.find("locked"), std::string::npos) << second.error().message;
+  TX_OK(*first, first->deposit(a.alice, 5));
+  first.reset();
+  auto third = open_ok(path, conformance_params());
+  EXPECT_EQ(third->balance(a.alice), 10u);
+}
+
+TEST(MemoryLedgerPersistence, ADamagedRowIsNamed) {
+  const std::string path = fresh_db("damaged");
+  {
+    auto l = open_ok(path, conformance_params());
+    setup_job(*l);
+    post_claim(*l, world().honest);
+    TX_OK(*l, l->challenge(a.alice, world().job.id()));
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(
+      sqlite3_exec(db, "UPDATE games SET state = x'5647414d000100'", nullptr, nullptr, nullptr),
+      SQLITE_OK);
+  sqlite3_close(db);
+  auto l = MemoryLedger::open(path, conformance_params());
+  ASSERT_FALSE(l.ok());
+  EXPECT_NE(l.error().message.find("games 1: game state: claim.job_id at offset 6"),
+            std::string::npos)
+      << l.error().message;
+}
+
+}  // namespace
+}  // namespace vinfer::ledger::testing
