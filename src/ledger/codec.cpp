@@ -48,6 +48,14 @@ Result<dispute::Side> get_side(ByteReader& r, const char* field) {
   return static_cast<dispute::Side>(v);
 }
 
+// Does not compile once GameState gains or loses a field: the layout below must follow
+// it (and its version go up once databases with the old layout exist).
+[[maybe_unused]] void game_state_layout_guard(const dispute::GameState& g) {
+  [[maybe_unused]] const auto& [claim, phase, turn, clock, pos, depth, lo, hi, lo_root, hi_root,
+                                mid_root, step, step_root, chunk_count, node, left, right, chunk,
+                                winner, reason, rounds, refereed, referee_macs] = g;
+}
+
 }  // namespace
 
 std::vector<uint8_t> encode_claim(const dispute::Claim& c) {
@@ -95,6 +103,7 @@ std::vector<uint8_t> encode_game_state(const dispute::GameState& g) {
   w.u32(static_cast<uint32_t>(n));
   w.bytes({reinterpret_cast<const uint8_t*>(g.reason.data()), n});
   w.u32(g.rounds);
+  w.u8(g.refereed ? 1 : 0);
   w.u64(g.referee_macs);
   return w.take();
 }
@@ -140,6 +149,12 @@ Result<dispute::GameState> decode_game_state(std::span<const uint8_t> bytes) {
     return r.bad("reason length", std::to_string(n) + " above " + std::to_string(kMaxReasonBytes));
   VINFER_TRY(g.reason, r.str("reason", n));
   VINFER_TRY(g.rounds, r.u32("rounds"));
+  const size_t refereed_at = r.offset();
+  VINFER_TRY(uint8_t refereed, r.u8("refereed"));
+  if (refereed > 1)
+    return fail(Errc::parse, "game state: refereed at offset " + std::to_string(refereed_at) +
+                                 ": " + std::to_string(refereed) + " is not 0 or 1");
+  g.refereed = refereed == 1;
   VINFER_TRY(g.referee_macs, r.u64("referee_macs"));
   VINFER_CHECK(r.finish());
   return g;

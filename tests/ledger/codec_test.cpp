@@ -39,6 +39,7 @@ dispute::GameState sample_state() {
   g.winner = dispute::Side::challenger;
   g.reason = "element 3 of step 21 is 5, the referee computes 6";
   g.rounds = 17;
+  g.refereed = true;
   g.referee_macs = 1ull << 40;
   return g;
 }
@@ -51,6 +52,7 @@ void expect_same(const dispute::GameState& a, const dispute::GameState& b) {
   EXPECT_EQ(a.clock[1], b.clock[1]);
   EXPECT_EQ(a.reason, b.reason);
   EXPECT_EQ(a.chunk, b.chunk);
+  EXPECT_EQ(a.refereed, b.refereed);
 }
 
 TEST(LedgerCodec, ClaimRoundTrip) {
@@ -105,8 +107,9 @@ TEST(LedgerCodec, DamagedGameStatesNameTheField) {
   std::vector<uint8_t> b = good;
   std::fill(b.begin() + phase + 2 + 32, b.begin() + phase + 2 + 40, 0);
   EXPECT_NE(decode_game_state(b).error().message.find("position 0"), std::string::npos);
+  EXPECT_NE(damaged(good.size() - 9, 2).find("refereed"), std::string::npos);
   // The reason's length past the end.
-  const size_t reason_len = good.size() - 12 - sample_state().reason.size() - 4;
+  const size_t reason_len = good.size() - 13 - sample_state().reason.size() - 4;
   EXPECT_NE(damaged(reason_len, 0x10).find("above 4096"), std::string::npos);
 }
 

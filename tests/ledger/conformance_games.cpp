@@ -84,6 +84,7 @@ TEST_P(LedgerConformance, CheatingWorkerLosesAtTheReferee) {
   EXPECT_EQ(r.status, GameStatus::challenger_won);
   EXPECT_EQ(r.state.step, tampered_step());
   EXPECT_GE(r.state.rounds, commit::merkle_depth(world().sched.size()));  // a real bisection
+  EXPECT_TRUE(r.state.refereed);
   EXPECT_GT(r.state.referee_macs, 0u);
   EXPECT_NE(r.state.reason.find("the referee computes"), std::string::npos) << r.state.reason;
   EXPECT_EQ(l().balance(a.alice), kFunds + kWorkerShare);

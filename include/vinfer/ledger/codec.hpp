@@ -10,7 +10,8 @@
 //     u8 phase | u8 turn | clock[0]: u64 left, u64 since | clock[1]: u64 left, u64 since |
 //     u64 pos | u32 depth | u64 lo | u64 hi | lo_root | hi_root | mid_root |
 //     u64 step | step_root | u64 chunk_count | node | left | right | chunk (256 bytes) |
-//     u8 winner | u32 n, n bytes reason (n <= 4096) | u32 rounds | u64 referee_macs
+//     u8 winner | u32 n, n bytes reason (n <= 4096) | u32 rounds | u8 refereed |
+//     u64 referee_macs
 //
 //   Params v1 (58 bytes):  "VPRM" u16 1 | u64 worker_bond | u64 challenger_bond |
 //     u64 challenge_window | u64 game.clock_blocks | u32 winner_share_pct |
@@ -38,7 +39,8 @@ Result<dispute::Claim> decode_claim(std::span<const uint8_t> bytes);
 
 /// GameState v1 (a reason longer than kMaxReasonBytes is cut to that length).
 std::vector<uint8_t> encode_game_state(const dispute::GameState& g);
-/// Parses GameState v1; rejects out-of-range enums, a position of 0, a depth above 64.
+/// Parses GameState v1; rejects out-of-range enums and flags, a position of 0, a depth
+/// above 64.
 Result<dispute::GameState> decode_game_state(std::span<const uint8_t> bytes);
 
 /// Params v1.
