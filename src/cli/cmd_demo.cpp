@@ -1,9 +1,11 @@
 // `vinfer demo [MODE] [--json]`: every verification mode that exists so far, with honest and
-// cheating workers, in the one schema of DESIGN §7. Today: proof mode on the MNIST MLP.
+// cheating workers, in the one schema of DESIGN §7. Today: proof mode on the MNIST MLP and
+// optimistic mode on the kjv models (optimistic_rows, cmd_demo_optimistic.cpp).
 #include <chrono>
 #include <cstdio>
 
 #include "common.hpp"
+#include "demo_rows.hpp"
 #include "vinfer/engine/graph_engine.hpp"
 #include "vinfer/model/digits.hpp"
 #include "vinfer/model/onnx.hpp"
@@ -17,30 +19,6 @@ using Clock = std::chrono::steady_clock;
 
 double since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
-}
-
-struct Row {
-  std::string mode, scenario, cheater;
-  bool caught = false, honest_slashed = false;
-  double cost_multiplier = 0, latency = 0, wall_s = 0;
-  std::string latency_unit;
-  std::string note;
-};
-
-nlohmann::json row_json(const Row& r) {
-  nlohmann::json j;
-  j["mode"] = r.mode;
-  j["scenario"] = r.scenario;
-  j["cheater"] = r.cheater;
-  j["caught"] = r.caught;
-  j["honest_slashed"] = r.honest_slashed;
-  j["cost_multiplier"] = r.cost_multiplier;
-  j["latency"] = r.latency;
-  j["latency_unit"] = r.latency_unit;
-  j["rounds"] = nullptr;        // no interaction in proof mode
-  j["referee_macs"] = nullptr;  // no referee in proof mode
-  j["wall_s"] = r.wall_s;
-  return j;
 }
 
 // Proof mode: a worker answers a batch of digits with a proof; the client verifies against
@@ -133,34 +111,54 @@ Result<std::vector<Row>> proof_rows(std::uint32_t batch) {
   return rows;
 }
 
-int demo(const std::string& mode, bool json, std::uint32_t batch) {
-  if (!mode.empty() && mode != "proof") {
+int demo(const std::string& mode,
+         bool json,
+         std::uint32_t batch,
+         const std::string& model_path,
+         const std::string& substitute_path,
+         bool matrix) {
+  if (!mode.empty() && mode != "proof" && mode != "optimistic") {
     return report(fail(Errc::unsupported, "demo mode '" + mode +
-                                              "' does not exist yet (have: proof; optimistic, "
-                                              "quorum:N and sampled:P come with issues 4 and 5)"));
+                                              "' does not exist yet (have: proof, optimistic; "
+                                              "quorum:N and sampled:P come with issue 5)"));
   }
-  auto rows = proof_rows(batch);
-  if (!rows.ok())
-    return report(rows.error());
+  std::vector<Row> rows;
+  if (mode.empty() || mode == "proof") {
+    auto r = proof_rows(batch);
+    if (!r.ok())
+      return report(r.error());
+    rows.insert(rows.end(), r->begin(), r->end());
+  }
+  if (mode.empty() || mode == "optimistic") {
+    // The matrix runs on both kjv models, each cheater substituting the other.
+    std::vector<std::pair<std::string, std::string>> runs = {{model_path, substitute_path}};
+    if (matrix && model_path.empty() && substitute_path.empty()) {
+      const std::string models = std::string(VINFER_SOURCE_DIR) + "/models/";
+      runs = {{models + "kjv-large.gguf", models + "kjv-small.gguf"},
+              {models + "kjv-small.gguf", models + "kjv-large.gguf"}};
+    }
+    for (const auto& [m, sub] : runs) {
+      auto r = optimistic_rows(m, sub, matrix, !json);
+      if (!r.ok())
+        return report(r.error());
+      rows.insert(rows.end(), r->begin(), r->end());
+    }
+  }
   if (json) {
     nlohmann::json j;
     j["scenarios"] = nlohmann::json::array();
-    for (const Row& r : *rows)
+    for (const Row& r : rows)
       j["scenarios"].push_back(row_json(r));
     print_json(j);
     return 0;
   }
-  std::printf("%-6s %-62s %-14s %-7s %-9s %-9s %-10s %s\n", "mode", "scenario", "cheater", "caught",
-              "slashed", "cost", "latency", "verifier said");
-  for (const Row& r : *rows) {
-    std::printf("%-6s %-62s %-14s %-7s %-9s %-9.0f %-10s %s\n", r.mode.c_str(), r.scenario.c_str(),
-                r.cheater.c_str(), r.caught ? "yes" : "no", r.honest_slashed ? "yes" : "no",
-                r.cost_multiplier,
-                (std::to_string(r.latency).substr(0, 5) + " " + r.latency_unit).c_str(),
-                r.note.substr(0, 70).c_str());
-  }
-  std::printf("(proof mode: MNIST MLP, batch %u; cost = (inference + proving) / inference)\n",
-              batch);
+  print_rows(rows);
+  if (mode.empty() || mode == "proof")
+    std::printf("proof: MNIST MLP, batch %u; cost = (inference + proving) / inference\n", batch);
+  if (mode.empty() || mode == "optimistic")
+    std::printf(
+        "optimistic: cost = node-inferences per job (worker + watcher); latency in "
+        "blocks from post to settlement; rounds <= ceil(log2 steps) + ceil(log2 chunks) + 2\n");
   return 0;
 }
 
@@ -172,12 +170,22 @@ void add_demo_command(CLI::App& app) {
   static std::string mode;
   static bool json = false;
   static std::uint32_t batch = 16;
-  cmd->add_option("mode", mode, "only this mode (proof)");
+  static std::string model_path, substitute_path;
+  static bool matrix = false;
+  cmd->add_option("mode", mode, "only this mode (proof, optimistic)");
+  cmd->add_option("--model", model_path,
+                  "optimistic mode: the job's model (default: models/kjv-large.gguf)");
+  cmd->add_option("--substitute", substitute_path,
+                  "optimistic mode: what the substitute-model cheater runs (default: "
+                  "models/kjv-small.gguf)");
   cmd->add_option("--batch", batch, "proof mode: digits per job")
       ->default_val(16)
       ->check(CLI::Range(1u, 1024u));
+  cmd->add_flag("--matrix", matrix,
+                "optimistic mode: the whole adversary matrix (every cheater x first, middle "
+                "and last step), on both kjv models unless --model is given");
   cmd->add_flag("--json", json, "print {\"scenarios\": [...]} (DESIGN §7 schema)");
-  cmd->callback([] { std::exit(demo(mode, json, batch)); });
+  cmd->callback([] { std::exit(demo(mode, json, batch, model_path, substitute_path, matrix)); });
 }
 
 }  // namespace vinfer::cli

@@ -207,8 +207,7 @@ void add_eval_command(CLI::App& app) {
       "Compare the int8 engine with the fp32 engine on held-out text (agreement, perplexity), "
       "or a graph model (.onnx) on held-out digits (top-1 accuracy)");
   cmd->add_option("--model", o->model, "Float model file (.gguf, llama2.c .bin, or .onnx)");
-  cmd->add_option("--data", o->data,
-                  "Digit file for a graph model (default: data/mnist-test.bin)");
+  cmd->add_option("--data", o->data, "Digit file for a graph model (default: data/mnist-test.bin)");
   cmd->add_option("--text", o->text, "Text file to score (default: data/kjv-heldout.txt)");
   cmd->add_option("--threads", o->threads, "Threads (default: all cores)");
   cmd->add_option("--max-tokens", o->max_tokens, "Score at most this many text tokens (0 = all)")

@@ -3,6 +3,7 @@
 
 #include <bit>
 #include <cstring>
+#include <iterator>
 #include <string>
 
 #include "vinfer/commit/accumulator.hpp"
@@ -89,7 +90,7 @@ const char* phase_name(Phase p) {
 const char* move_name(const Move& m) {
   static const char* names[] = {"bisect",   "choose",     "open_step",
                                 "children", "open_chunk", "name_element"};
-  return names[m.index()];
+  return m.index() < std::size(names) ? names[m.index()] : "invalid";
 }
 
 GameState start_game(const Claim& claim, const GameParams& params, uint64_t now) {
@@ -133,6 +134,8 @@ Status apply_move(GameState& g, Side who, const Move& m, uint64_t now, const Ref
     return reject(g, "the game is resolved");
   if (who != g.turn)
     return reject(g, std::string("it is the ") + side_name(g.turn) + "'s turn");
+  if (ctx.sched.size() != g.claim.steps || ctx.job.id() != g.claim.job_id)
+    return reject(g, "the referee context is not this game's job");
   Clock& mine = g.clock[side_index(who)];
   if (mine.left_at(now) == 0)
     return reject(g, std::string("the ") + side_name(who) + "'s clock ran out");

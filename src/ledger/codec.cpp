@@ -4,13 +4,13 @@
 #include <algorithm>
 #include <string>
 
-#include "ledger/byte_io.hpp"
+#include "vinfer/wire.hpp"
 
 namespace vinfer::ledger {
 namespace {
 
-using detail::ByteReader;
-using detail::ByteWriter;
+using wire::ByteReader;
+using wire::ByteWriter;
 
 constexpr char kClaimMagic[4] = {'V', 'C', 'L', 'M'};
 constexpr char kGameMagic[4] = {'V', 'G', 'A', 'M'};

@@ -1,9 +1,9 @@
 // RAII over the sqlite3 C API (sqlite_db.hpp).
-#include "ledger/sqlite_db.hpp"
+#include "vinfer/ledger/sqlite_db.hpp"
 
 #include <sqlite3.h>
 
-namespace vinfer::ledger::detail {
+namespace vinfer::ledger::sql {
 
 Stmt::~Stmt() {
   if (s_)
@@ -120,4 +120,4 @@ Result<Stmt> Db::prepare(const std::string& sql) {
   return Stmt(db_.get(), s, sql);
 }
 
-}  // namespace vinfer::ledger::detail
+}  // namespace vinfer::ledger::sql

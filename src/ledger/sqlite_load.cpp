@@ -2,12 +2,15 @@
 // enums, blob layouts, references between tables) and a damaged one is named.
 #include <cstring>
 
-#include "ledger/byte_io.hpp"
 #include "ledger/sqlite_store.hpp"
 #include "vinfer/ledger/codec.hpp"
 #include "vinfer/model/weight_tensors.hpp"
+#include "vinfer/wire.hpp"
 
 namespace vinfer::ledger::detail {
+
+using wire::ByteReader;
+using wire::ByteWriter;
 namespace {
 
 template <size_t N>

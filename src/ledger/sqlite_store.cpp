@@ -1,10 +1,13 @@
 // A MemoryLedger's State in SQLite (sqlite_store.hpp).
 #include "ledger/sqlite_store.hpp"
 
-#include "ledger/byte_io.hpp"
 #include "vinfer/ledger/codec.hpp"
+#include "vinfer/wire.hpp"
 
 namespace vinfer::ledger::detail {
+
+using wire::ByteReader;
+using wire::ByteWriter;
 namespace {
 
 constexpr uint64_t kSchemaVersion = 1;

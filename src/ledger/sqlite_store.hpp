@@ -13,11 +13,14 @@
 #include <memory>
 #include <string>
 
-#include "ledger/sqlite_db.hpp"
 #include "ledger/state.hpp"
+#include "vinfer/ledger/sqlite_db.hpp"
 #include "vinfer/ledger/types.hpp"
 
 namespace vinfer::ledger::detail {
+
+using sql::Db;
+using sql::Stmt;
 
 /// A ledger database.
 class SqliteStore {

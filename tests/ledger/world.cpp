@@ -6,6 +6,7 @@
 
 #include "engine/fixtures.hpp"
 #include "vinfer/commit/tensor_root.hpp"
+#include "vinfer/dispute/player.hpp"
 #include "vinfer/engine/engine.hpp"
 #include "vinfer/model/synthetic.hpp"
 
@@ -47,11 +48,6 @@ std::unique_ptr<World> build_world() {
   w->honest.output_hash = r->output_hash;
   VINFER_ASSERT(w->honest.acc.leaf(w->honest.steps() - 1) == r->output_hash);
   return w;
-}
-
-commit::TensorTree tree_of(const World& w, const Trace& t, uint64_t k) {
-  const model::Step s = w.sched.at(k);
-  return commit::TensorTree(model::op_dtype(s.op), s.rows, s.cols, t.outputs[k]);
 }
 
 }  // namespace
@@ -97,68 +93,11 @@ Result<dispute::Move> next_move(const World& w,
                                 const dispute::GameState& g,
                                 dispute::Side me,
                                 const Trace& mine) {
-  using dispute::Phase;
-  if (g.resolved() || g.turn != me)
-    return fail(Errc::invalid_argument, "not this side's move");
-  const bool defender = me == dispute::Side::defender;
-  switch (g.phase) {
-    case Phase::bisect_trace: {
-      const uint64_t mid = g.lo + (uint64_t{1} << (g.depth - g.pos.depth() - 1));
-      if (defender)
-        return dispute::Move{dispute::Bisect{mine.acc.root_at(mid)}};
-      return dispute::Move{dispute::Choose{mine.acc.root_at(mid) == g.mid_root}};
-    }
-    case Phase::open_step: {
-      const commit::TensorTree tree = tree_of(w, mine, g.step);
-      return dispute::Move{dispute::OpenStep{mine.acc.peaks_at(g.step), mine.acc.leaf(g.step),
-                                             tree.chunks().root()}};
-    }
-    case Phase::bisect_tensor: {
-      const commit::TensorTree tree = tree_of(w, mine, g.step);
-      const unsigned h = g.depth - g.pos.depth();
-      const Hash& left = tree.chunks().node(h - 1, 2 * g.pos.index());
-      if (defender)
-        return dispute::Move{
-            dispute::Children{left, tree.chunks().node(h - 1, 2 * g.pos.index() + 1)}};
-      return dispute::Move{dispute::Choose{left == g.left}};
-    }
-    case Phase::open_chunk: {
-      const commit::TensorTree tree = tree_of(w, mine, g.step);
-      return dispute::Move{
-          dispute::OpenChunk{tree.open_chunk(static_cast<uint32_t>(g.pos.index())).chunk}};
-    }
-    case Phase::name_element: {
-      const model::Step s = w.sched.at(g.step);
-      const size_t es = commit::dtype_size(model::op_dtype(s.op));
-      const uint64_t per = commit::kChunkBytes / es;
-      const uint64_t total = uint64_t{s.rows} * s.cols;
-      const commit::TensorTree tree = tree_of(w, mine, g.step);
-      const commit::Chunk own = tree.open_chunk(static_cast<uint32_t>(g.pos.index())).chunk;
-      uint32_t at = 0;
-      for (uint32_t i = 0; i < per; ++i) {
-        if (std::memcmp(own.data() + i * es, g.chunk.data() + i * es, es) != 0) {
-          at = i;
-          break;
-        }
-      }
-      const uint64_t e = g.pos.index() * per + at;
-      dispute::NameElement n;
-      n.element_in_chunk = at;
-      if (e < total) {
-        const dispute::PartyData data{
-            &mine.acc, [&](uint64_t step) { return std::span<const uint8_t>(mine.outputs[step]); },
-            &w.model, &w.commitment};
-        // The value the bundle implies is the referee's, whatever this party's chunk says.
-        auto v = dispute::build_bundle(w.referee, g.step, e, data, &n.operands);
-        if (!v)
-          return v.error();
-      }
-      return dispute::Move{std::move(n)};
-    }
-    case Phase::resolved:
-      break;
-  }
-  return fail(Errc::invalid_argument, "the game is resolved");
+  const dispute::PartyData data{
+      &mine.acc, [&](uint64_t step) { return std::span<const uint8_t>(mine.outputs[step]); },
+      &w.model, &w.commitment};
+  dispute::Player player(w.referee, data);
+  return player.next_move(g, me);
 }
 
 }  // namespace vinfer::ledger::testing

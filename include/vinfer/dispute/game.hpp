@@ -107,11 +107,12 @@ struct GameState {
   // result
   Side winner = Side::defender;
   std::string reason;
-  uint32_t rounds = 0;  ///< completed exchanges (a defender move and its answer)
+  uint32_t rounds = 0;        ///< completed exchanges (a defender move and its answer)
   bool refereed = false;      ///< resolved by the referee's recomputation
   uint64_t referee_macs = 0;  ///< what that recomputation cost
 
   bool resolved() const { return phase == Phase::resolved; }
+  bool operator==(const GameState&) const = default;
 };
 
 /// Opens a game over `claim` at block `now`; the claim must already have passed

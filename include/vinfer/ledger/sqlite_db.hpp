@@ -1,5 +1,5 @@
-// Internal to src/ledger: RAII over the sqlite3 C API — a connection and its prepared
-// statements — with errors as vinfer::Error naming the SQL that failed.
+// RAII over the sqlite3 C API (the ledger's and the roles' state files) — a connection and its
+// prepared statements — with errors as vinfer::Error naming the SQL that failed.
 #pragma once
 
 #include <cstdint>
@@ -13,7 +13,7 @@
 struct sqlite3;
 struct sqlite3_stmt;
 
-namespace vinfer::ledger::detail {
+namespace vinfer::ledger::sql {
 
 /// A prepared statement; finalized on destruction. Integers are bound and read as the
 /// 64-bit pattern of a uint64_t (SQLite's INTEGER is signed: 2^63 and above read back
@@ -72,4 +72,4 @@ class Db {
   std::unique_ptr<sqlite3, Close> db_;
 };
 
-}  // namespace vinfer::ledger::detail
+}  // namespace vinfer::ledger::sql

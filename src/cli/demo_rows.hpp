@@ -1,0 +1,40 @@
+// Internal to src/cli: one row of `vinfer demo`'s table (DESIGN §7 schema), shared by
+// every mode's scenarios.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "vinfer/result.hpp"
+
+namespace vinfer::cli {
+
+struct Row {
+  std::string mode, scenario, cheater;
+  bool caught = false, honest_slashed = false;
+  double cost_multiplier = 0, latency = 0, wall_s = 0;
+  std::string latency_unit;
+  std::optional<uint32_t> rounds;        ///< null where the mode has no interaction
+  std::optional<uint64_t> referee_macs;  ///< null where the mode has no referee
+  std::string note;
+};
+
+/// The row in the DESIGN §7 schema.
+nlohmann::json row_json(const Row& r);
+/// The rows as a table on stdout.
+void print_rows(const std::vector<Row>& rows);
+
+/// Optimistic mode's scenarios on MemoryLedger: an honest job, then every cheating
+/// strategy (empty paths: kjv-large, and kjv-small as the substitute); `matrix` runs the
+/// whole adversary matrix (roles::adversary_matrix) instead of one of each. `progress`
+/// prints a line per scenario on stderr.
+Result<std::vector<Row>> optimistic_rows(const std::string& model_path,
+                                         const std::string& substitute_path,
+                                         bool matrix,
+                                         bool progress);
+
+}  // namespace vinfer::cli
