@@ -1,0 +1,51 @@
+// libFuzzer target: the ledger's record decoders (a database file is untrusted bytes once
+// it has been on disk). Byte 0 picks the decoder; a record that decodes must encode back
+// to the same bytes (the layouts are canonical), and a decoded game state must be safe
+// to ask the game rules about.
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <span>
+
+#include "vinfer/dispute/game.hpp"
+#include "vinfer/ledger/codec.hpp"
+#include "vinfer/model/job.hpp"
+
+using namespace vinfer;
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size < 1)
+    return 0;
+  const std::span<const uint8_t> b(data + 1, size - 1);
+  switch (data[0] % 4) {
+    case 0: {
+      auto c = ledger::decode_claim(b);
+      if (c.ok() && ledger::encode_claim(*c) != std::vector<uint8_t>(b.begin(), b.end()))
+        std::abort();
+      break;
+    }
+    case 1: {
+      auto g = ledger::decode_game_state(b);
+      if (g.ok()) {
+        if (ledger::encode_game_state(*g) != std::vector<uint8_t>(b.begin(), b.end()))
+          std::abort();
+        (void)dispute::timed_out(*g, 1000);
+        (void)dispute::resolve_timeout(*g, 1000);
+      }
+      break;
+    }
+    case 2: {
+      auto p = ledger::decode_params(b);
+      if (p.ok() && ledger::encode_params(*p) != std::vector<uint8_t>(b.begin(), b.end()))
+        std::abort();
+      break;
+    }
+    default: {
+      auto j = model::Job::from_bytes(b);
+      if (j.ok() && j->canonical_bytes() != std::vector<uint8_t>(b.begin(), b.end()))
+        std::abort();
+      break;
+    }
+  }
+  return 0;
+}
