@@ -5,6 +5,7 @@
 #include "common.hpp"
 #include "vinfer/arith/formats.hpp"
 #include "vinfer/commit/keccak.hpp"
+#include "vinfer/dispute/referee.hpp"
 #include "vinfer/model/canonical_file.hpp"
 #include "vinfer/model/graph.hpp"
 #include "vinfer/model/onnx.hpp"
@@ -120,11 +121,14 @@ int ops(bool json) {
                      {"dtype", commit::dtype_name(model::op_dtype(op))},
                      {"element", std::string(model::op_doc(op))},
                      {"prover", std::string(proof::prover_status_name(proof::prover_status(op)))},
-                     {"prover_note", std::string(proof::prover_status_note(op))}});
+                     {"prover_note", std::string(proof::prover_status_note(op))},
+                     {"referee", dispute::referee_kind_name(dispute::referee_rule(op).kind)},
+                     {"referee_note", std::string(dispute::referee_rule(op).note)}});
     } else {
-      std::printf("%-11s %-4s %-10s %s\n", std::string(model::op_name(op)).c_str(),
+      std::printf("%-11s %-4s %-10s %-12s %s\n", std::string(model::op_name(op)).c_str(),
                   commit::dtype_name(model::op_dtype(op)),
                   std::string(proof::prover_status_name(proof::prover_status(op))).c_str(),
+                  dispute::referee_kind_name(dispute::referee_rule(op).kind),
                   std::string(model::op_doc(op)).c_str());
     }
   }
@@ -153,7 +157,9 @@ void add_model_commands(CLI::App& app) {
   c->callback([in, out] { std::exit(convert(*in, *out)); });
 
   auto ojson = std::make_shared<bool>(false);
-  auto* o = model->add_subcommand("ops", "List the canonical operators");
+  auto* o = model->add_subcommand(
+      "ops",
+      "List the canonical operators: dtype, prover status, referee rule, what an element reads");
   o->add_flag("--json", *ojson, "Print one JSON object");
   o->callback([ojson] { std::exit(ops(*ojson)); });
 }

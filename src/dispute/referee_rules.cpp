@@ -63,6 +63,20 @@ RefereeRule referee_rule(Op op) {
   return kRules[static_cast<size_t>(op)];
 }
 
+const char* referee_kind_name(RefereeKind k) {
+  switch (k) {
+    case RefereeKind::elementwise:
+      return "elementwise";
+    case RefereeKind::row:
+      return "row";
+    case RefereeKind::gather:
+      return "gather";
+    case RefereeKind::unsupported:
+      return "unsupported";
+  }
+  return "invalid";
+}
+
 Result<RefereeContext> RefereeContext::create(const model::LlamaConfig& cfg,
                                               int64_t norm_eps_q24,
                                               const Hash& weights_root,

@@ -157,9 +157,16 @@ TEST(ModelInfoCli, AGraphModelListsItsNodesWithTheirProverStatusAndTheRegistered
   EXPECT_TRUE(found) << "models/registry.json lacks " << j["model_root"];
   const Outcome ops = vinfer({"model", "ops", "--json"});
   ASSERT_EQ(ops.code, 0);
-  const nlohmann::json oj = ops.json();  // a named value: a range-for over a temporary's member dangles
-  for (const auto& op : oj["ops"])
-    expect_keys(op, {"op", "prover", "prover_note"});
+  const nlohmann::json oj =
+      ops.json();  // a named value: a range-for over a temporary's member dangles
+  for (const auto& op : oj["ops"]) {
+    expect_keys(op, {"op", "prover", "prover_note", "referee", "referee_note"});
+    // Every transformer operator has a one-step referee rule; graph operators do not yet.
+    const bool graph = op["op"] == "gemm" || op["op"] == "conv" || op["op"] == "requant" ||
+                       op["op"] == "rescale" || op["op"] == "relu" || op["op"] == "maxpool" ||
+                       op["op"] == "avgpool" || op["op"] == "qadd";
+    EXPECT_EQ(op["referee"] == "unsupported", graph) << op.dump();
+  }
 }
 
 }  // namespace

@@ -44,6 +44,8 @@ struct RefereeRule {
 
 /// The rule of every operator (a compile-time table over ops.def).
 RefereeRule referee_rule(model::Op op);
+/// "elementwise", "row", "gather", "unsupported".
+const char* referee_kind_name(RefereeKind k);
 
 /// What the referee knows about a game: the registered architecture, the weights root
 /// (checked against the model root at registration), the job, and its schedule.
