@@ -48,12 +48,12 @@ const World& world() {
   static const World* w = [] {
     auto* out = new World;
     model::LlamaConfig cfg;
-    cfg.dim = 32, cfg.hidden_dim = 64, cfg.n_layers = 1, cfg.n_heads = 2, cfg.n_kv_heads = 1;
-    cfg.vocab_size = 64, cfg.seq_len = 16;
+    cfg.dim = 64, cfg.hidden_dim = 160, cfg.n_layers = 1, cfg.n_heads = 4, cfg.n_kv_heads = 2;
+    cfg.vocab_size = 300, cfg.seq_len = 16;
     out->m = std::move(model::quantize(model::synthetic_model(cfg, 3))).value();
     out->c = model::commit_model(out->m);
     out->job.model_root = out->c.root;
-    out->job.tokens = {1, 5, 9};
+    out->job.tokens = {1, 40, 41};
     out->job.max_tokens = 3;
     engine::Engine eng(out->m, 1);
     engine::StepCollector col;
