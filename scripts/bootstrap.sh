@@ -10,6 +10,7 @@ pkgs=(
   libgtest-dev libgmock-dev libbenchmark-dev
   nlohmann-json3-dev libcli11-dev
   libsqlite3-dev                    # ledger and watcher state
+  libsodium-dev                     # sealed jobs (X25519 + XChaCha20-Poly1305)
   libprotobuf-dev protobuf-compiler libonnx-dev   # ONNX import (onnx.proto -> protoc)
 )
 if [[ "${1:-}" == "--models" ]]; then
