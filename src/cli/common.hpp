@@ -40,5 +40,6 @@ void add_eval_command(CLI::App& app);
 void add_bench_command(CLI::App& app);
 void add_prove_commands(CLI::App& app);
 void add_demo_command(CLI::App& app);
+void add_econ_command(CLI::App& app);
 
 }  // namespace vinfer::cli

@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   vinfer::cli::add_bench_command(app);
   vinfer::cli::add_prove_commands(app);
   vinfer::cli::add_demo_command(app);
+  vinfer::cli::add_econ_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
