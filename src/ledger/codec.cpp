@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <string>
 
+#include "ledger/codec_header.hpp"
 #include "vinfer/wire.hpp"
 
 namespace vinfer::ledger {
@@ -15,13 +16,11 @@ using wire::ByteWriter;
 constexpr char kClaimMagic[4] = {'V', 'C', 'L', 'M'};
 constexpr char kGameMagic[4] = {'V', 'G', 'A', 'M'};
 constexpr char kParamsMagic[4] = {'V', 'P', 'R', 'M'};
-constexpr uint16_t kVersion = 1;
+constexpr uint16_t kClaimVersion = 1;
+constexpr uint16_t kGameVersion = 1;
+constexpr uint16_t kParamsVersion = 2;  // v1 lacked the quorum fields
 
-void header(ByteWriter& w, const char magic[4]) {
-  for (int i = 0; i < 4; ++i)
-    w.u8(static_cast<uint8_t>(magic[i]));
-  w.u16(kVersion);
-}
+using detail::put_header;
 
 void put_claim(ByteWriter& w, const dispute::Claim& c) {
   w.fixed(c.job_id);
@@ -56,18 +55,27 @@ Result<dispute::Side> get_side(ByteReader& r, const char* field) {
                                 winner, reason, rounds, refereed, referee_macs] = g;
 }
 
+// The same for Params: its layout, Params::operator== and validate must follow it.
+[[maybe_unused]] void params_layout_guard(const Params& p) {
+  [[maybe_unused]] const auto& [worker_bond, challenger_bond, challenge_window, game,
+                                winner_share_pct, min_stake, unbonding_blocks, round, slash_bps,
+                                majority_share_bps] = p;
+  [[maybe_unused]] const auto& [commit_blocks, reveal_blocks] = p.round;
+  [[maybe_unused]] const auto& [clock_blocks] = p.game;
+}
+
 }  // namespace
 
 std::vector<uint8_t> encode_claim(const dispute::Claim& c) {
   ByteWriter w;
-  header(w, kClaimMagic);
+  put_header(w, kClaimMagic, kClaimVersion);
   put_claim(w, c);
   return w.take();
 }
 
 Result<dispute::Claim> decode_claim(std::span<const uint8_t> bytes) {
   ByteReader r(bytes, "claim");
-  VINFER_CHECK(r.header(kClaimMagic, kVersion));
+  VINFER_CHECK(r.header(kClaimMagic, kClaimVersion));
   dispute::Claim c;
   VINFER_CHECK(get_claim(r, c));
   VINFER_CHECK(r.finish());
@@ -76,7 +84,7 @@ Result<dispute::Claim> decode_claim(std::span<const uint8_t> bytes) {
 
 std::vector<uint8_t> encode_game_state(const dispute::GameState& g) {
   ByteWriter w;
-  header(w, kGameMagic);
+  put_header(w, kGameMagic, kGameVersion);
   put_claim(w, g.claim);
   w.u8(static_cast<uint8_t>(g.phase));
   w.u8(static_cast<uint8_t>(g.turn));
@@ -110,7 +118,7 @@ std::vector<uint8_t> encode_game_state(const dispute::GameState& g) {
 
 Result<dispute::GameState> decode_game_state(std::span<const uint8_t> bytes) {
   ByteReader r(bytes, "game state");
-  VINFER_CHECK(r.header(kGameMagic, kVersion));
+  VINFER_CHECK(r.header(kGameMagic, kGameVersion));
   dispute::GameState g;
   VINFER_CHECK(get_claim(r, g.claim));
   const size_t phase_at = r.offset();
@@ -162,7 +170,7 @@ Result<dispute::GameState> decode_game_state(std::span<const uint8_t> bytes) {
 
 std::vector<uint8_t> encode_params(const Params& p) {
   ByteWriter w;
-  header(w, kParamsMagic);
+  put_header(w, kParamsMagic, kParamsVersion);
   w.u64(p.worker_bond);
   w.u64(p.challenger_bond);
   w.u64(p.challenge_window);
@@ -170,12 +178,16 @@ std::vector<uint8_t> encode_params(const Params& p) {
   w.u32(p.winner_share_pct);
   w.u64(p.min_stake);
   w.u64(p.unbonding_blocks);
+  w.u64(p.round.commit_blocks);
+  w.u64(p.round.reveal_blocks);
+  w.u32(p.slash_bps);
+  w.u32(p.majority_share_bps);
   return w.take();
 }
 
 Result<Params> decode_params(std::span<const uint8_t> bytes) {
   ByteReader r(bytes, "params");
-  VINFER_CHECK(r.header(kParamsMagic, kVersion));
+  VINFER_CHECK(r.header(kParamsMagic, kParamsVersion));
   Params p;
   VINFER_TRY(p.worker_bond, r.u64("worker_bond"));
   VINFER_TRY(p.challenger_bond, r.u64("challenger_bond"));
@@ -184,6 +196,10 @@ Result<Params> decode_params(std::span<const uint8_t> bytes) {
   VINFER_TRY(p.winner_share_pct, r.u32("winner_share_pct"));
   VINFER_TRY(p.min_stake, r.u64("min_stake"));
   VINFER_TRY(p.unbonding_blocks, r.u64("unbonding_blocks"));
+  VINFER_TRY(p.round.commit_blocks, r.u64("round.commit_blocks"));
+  VINFER_TRY(p.round.reveal_blocks, r.u64("round.reveal_blocks"));
+  VINFER_TRY(p.slash_bps, r.u32("slash_bps"));
+  VINFER_TRY(p.majority_share_bps, r.u32("majority_share_bps"));
   VINFER_CHECK(r.finish());
   VINFER_CHECK(validate(p));
   return p;

@@ -1,13 +1,15 @@
 // Internal to src/ledger: MemoryLedger's state, its store and the helpers every
 // transaction uses. The pattern of a transaction: read through the const lookups and
 // return an error before changing anything; then mutate only through the accessors that
-// mark a record dirty (account, job_mut, game_mut), emit events, and end with commit().
+// mark a record dirty (account, set_key, job_mut, game_mut, quorum_job_mut), emit events,
+// and end with commit().
 #pragma once
 
 #include <map>
 #include <memory>
 #include <string>
 
+#include "ledger/block_hashes.hpp"
 #include "ledger/sqlite_store.hpp"
 #include "ledger/state.hpp"
 #include "vinfer/dispute/referee.hpp"
@@ -22,17 +24,27 @@ struct MemoryLedger::Impl {
   std::unique_ptr<detail::SqliteStore> store;  ///< null: in memory only
   /// Per job, built on the first move of its first game (not persisted: derived).
   std::map<Hash, std::unique_ptr<const dispute::RefereeContext>> referees;
+  /// The block hash chain's checkpoints (derived from nothing but block numbers).
+  mutable detail::BlockHashes block_hashes;
 
   // ---- lookups: change nothing ----
   const detail::Account* find_account(const Address& a) const;
   Amount balance_of(const Address& a) const;
   const JobRecord* find_job(const Hash& id) const;
   const GameRecord* find_game(uint64_t id) const;
+  const QuorumJobRecord* find_quorum_job(const Hash& id) const;
+  /// The unsettled quorum job `node` is seated in, or nullptr.
+  const Hash* seat_of(const Address& node) const;
+  /// A job about to be posted (`quorum`: as a quorum job): its id is unused by either
+  /// mode, its model registered, and model::validate passes. The error is `tx`'s.
+  Status check_new_job(const char* tx, const model::Job& job, bool quorum) const;
 
   // ---- mutations: mark the record for the next store write ----
   detail::Account& account(const Address& a);
-  JobRecord& job_mut(const Hash& id);            ///< must exist
-  GameRecord& game_mut(uint64_t id);             ///< must exist
+  JobRecord& job_mut(const Hash& id);               ///< must exist
+  GameRecord& game_mut(uint64_t id);                ///< must exist
+  QuorumJobRecord& quorum_job_mut(const Hash& id);  ///< must exist
+  void set_key(const Address& node, const NodeKey& key);
   void credit(const Address& a, Amount amount);  ///< VINFER_ASSERTs no overflow
   void debit(const Address& a, Amount amount);   ///< VINFER_ASSERTs the balance covers it
   void emit(EventKind kind,
@@ -44,7 +56,8 @@ struct MemoryLedger::Impl {
 
   /// Ends a successful transaction: asserts the money identity (a broken one is a bug and
   /// aborts), then writes the dirty records to the store. If the write fails, reloads the
-  /// store's state (the transaction is undone) and returns the error.
+  /// store's state (the transaction is undone, the derived indexes rebuilt) and returns
+  /// the error.
   Status commit(const char* tx);
 
   /// The referee context of a job (built and cached on first use).
@@ -53,6 +66,10 @@ struct MemoryLedger::Impl {
   /// Settles a game that has just resolved (optimistic.cpp): bonds, and on a challenger's
   /// win the claim's rejection, the refund and the closing of the other games.
   void settle(GameRecord& g);
+
+  /// Carries out a quorum round's payout (quorum.cpp): escrow to rewards and the refund,
+  /// slashes out of stake, bounties, the burn; frees the seats.
+  void pay_out(QuorumJobRecord& q, const quorum::Tally& tally, const quorum::Payout& payout);
 
  private:
   void slash(const Address& loser, Amount bond, const Address& winner, const GameRecord& g);
@@ -68,7 +85,7 @@ inline Error tx_error(Errc code,
   return fail(code, std::string(tx) + ": " + subject + ": " + why);
 }
 
-/// "job 0x1234abcd…".
+/// "job 0x1234abcd…" (a quorum job's too: one id space for both modes).
 inline std::string job_subject(const Hash& id) {
   return "job " + short_hex(id);
 }

@@ -1,5 +1,6 @@
 // MemoryLedger: construction, persistence, the clock, money and staking
-// (memory_ledger.hpp). Registry and jobs: registry.cpp; optimistic mode: optimistic.cpp.
+// (memory_ledger.hpp). Registry and jobs: registry.cpp; optimistic mode: optimistic.cpp;
+// keys and quorum mode: quorum.cpp.
 #include "vinfer/ledger/memory_ledger.hpp"
 
 #include <algorithm>
@@ -33,6 +34,16 @@ const GameRecord* MemoryLedger::Impl::find_game(uint64_t id) const {
   return it == st.games.end() ? nullptr : &it->second;
 }
 
+const QuorumJobRecord* MemoryLedger::Impl::find_quorum_job(const Hash& id) const {
+  auto it = st.quorum_jobs.find(id);
+  return it == st.quorum_jobs.end() ? nullptr : &it->second;
+}
+
+const Hash* MemoryLedger::Impl::seat_of(const Address& node) const {
+  auto it = st.seated.find(node);
+  return it == st.seated.end() ? nullptr : &it->second;
+}
+
 detail::Account& MemoryLedger::Impl::account(const Address& a) {
   dirty.accounts.insert(a);
   return st.accounts[a];
@@ -46,6 +57,16 @@ JobRecord& MemoryLedger::Impl::job_mut(const Hash& id) {
 GameRecord& MemoryLedger::Impl::game_mut(uint64_t id) {
   dirty.games.insert(id);
   return st.games.at(id);
+}
+
+QuorumJobRecord& MemoryLedger::Impl::quorum_job_mut(const Hash& id) {
+  dirty.quorum_jobs.insert(id);
+  return st.quorum_jobs.at(id);
+}
+
+void MemoryLedger::Impl::set_key(const Address& node, const NodeKey& key) {
+  dirty.keys.insert(node);
+  st.keys[node] = key;
 }
 
 void MemoryLedger::Impl::credit(const Address& a, Amount amount) {
@@ -234,6 +255,10 @@ Status MemoryLedger::unbond(const Address& from, Amount amount) {
   if (amount > now)
     return tx_error(Errc::invalid_argument, "unbond", to_hex(from),
                     "stake " + std::to_string(now) + " is less than " + std::to_string(amount));
+  if (const Hash* job = m.seat_of(from))
+    return tx_error(Errc::invalid_argument, "unbond", to_hex(from),
+                    "seated in the quorum of job " + short_hex(*job) +
+                        ", which is not settled (its stake is the round's collateral)");
   const Amount rest = now - amount;
   if (rest != 0 && rest < m.params.min_stake)
     return tx_error(Errc::invalid_argument, "unbond", to_hex(from),

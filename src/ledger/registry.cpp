@@ -1,4 +1,5 @@
-// MemoryLedger: the model registry and jobs (ledger.hpp).
+// MemoryLedger: the model registry and jobs (ledger.hpp); the checks every new job of
+// either mode passes.
 #include <vector>
 
 #include "ledger/impl.hpp"
@@ -62,20 +63,32 @@ Result<ModelRecord> MemoryLedger::model(const Hash& root) const {
   return it->second;
 }
 
+Status MemoryLedger::Impl::check_new_job(const char* tx, const model::Job& job, bool quorum) const {
+  const Hash id = job.id();
+  const std::string subject = job_subject(id);
+  if (const JobRecord* j = find_job(id))
+    return tx_error(Errc::invalid_argument, tx, subject,
+                    "already posted at block " + std::to_string(j->block) +
+                        (quorum ? " as an optimistic job" : ""));
+  if (const QuorumJobRecord* q = find_quorum_job(id))
+    return tx_error(
+        Errc::invalid_argument, tx, subject,
+        "already posted at block " + std::to_string(q->block) + (quorum ? "" : " as a quorum job"));
+  auto mit = st.models.find(job.model_root);
+  if (mit == st.models.end())
+    return tx_error(Errc::invalid_argument, tx, subject,
+                    "model " + short_hex(job.model_root) + " is not registered");
+  if (auto v = model::validate(job, mit->second.cfg); !v)
+    return tx_error(v.error().code, tx, subject, v.error().message);
+  return ok_status();
+}
+
 Result<Hash> MemoryLedger::post_job(const Address& client, const model::Job& job, Amount payment) {
   Impl& m = *impl_;
   const char* tx = "post_job";
   const Hash id = job.id();
   const std::string subject = job_subject(id);
-  if (const JobRecord* j = m.find_job(id))
-    return tx_error(Errc::invalid_argument, tx, subject,
-                    "already posted at block " + std::to_string(j->block));
-  auto mit = m.st.models.find(job.model_root);
-  if (mit == m.st.models.end())
-    return tx_error(Errc::invalid_argument, tx, subject,
-                    "model " + short_hex(job.model_root) + " is not registered");
-  if (auto v = model::validate(job, mit->second.cfg); !v)
-    return tx_error(v.error().code, tx, subject, v.error().message);
+  VINFER_CHECK(m.check_new_job(tx, job, /*quorum=*/false));
   const Amount bal = m.balance_of(client);
   if (bal < payment)
     return tx_error(Errc::invalid_argument, tx, subject,

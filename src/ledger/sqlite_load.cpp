@@ -182,6 +182,83 @@ Status SqliteStore::load_games(State& s) {
       });
 }
 
+Status SqliteStore::load_keys(State& s) {
+  return each_row(stmt("SELECT address, key FROM keys"), [&](const Stmt& q) -> Status {
+    Address a;
+    VINFER_CHECK(fixed(q, 0, a, "keys: address"));
+    NodeKey k;
+    VINFER_CHECK(fixed(q, 1, k, "keys " + to_hex(a) + ": key"));
+    if (k == NodeKey{})
+      return fail(Errc::parse, "open: keys " + to_hex(a) + ": the all-zero key");
+    s.keys[a] = k;
+    return ok_status();
+  });
+}
+
+Status SqliteStore::load_quorum_jobs(State& s) {
+  return each_row(
+      stmt("SELECT id, job, client, n, reward_per_node, escrow, settled, block, round, tally, "
+           "payout FROM quorum_jobs"),
+      [&](const Stmt& q) -> Status {
+        QuorumJobRecord j;
+        VINFER_CHECK(fixed(q, 0, j.id, "quorum_jobs: id"));
+        const std::string where = "quorum_jobs " + short_hex(j.id);
+        auto job = model::Job::from_bytes(q.blob(1));
+        if (!job)
+          return damaged(where + ": job", job.error());
+        j.job = std::move(job).value();
+        if (j.job.id() != j.id)
+          return fail(Errc::mismatch, "open: " + where + ": the job's bytes hash to another id");
+        if (s.jobs.count(j.id))
+          return fail(Errc::mismatch, "open: " + where + ": the id is an optimistic job's too");
+        VINFER_CHECK(fixed(q, 2, j.client, where + ": client"));
+        const uint64_t n = q.u64(3);
+        j.reward_per_node = q.u64(4);
+        j.escrow = q.u64(5);
+        const uint64_t settled = q.u64(6);
+        if (settled > 1)
+          return fail(Errc::parse, "open: " + where + ": settled " + std::to_string(settled));
+        j.settled = settled == 1;
+        j.block = q.u64(7);
+        auto round = decode_quorum_round(q.blob(8));
+        if (!round)
+          return damaged(where, round.error());
+        j.round = std::move(round).value();
+        if (j.round.job_id != j.id || j.round.opened_at != j.block)
+          return fail(Errc::mismatch, "open: " + where + ": the round is another job's");
+        if (n != j.round.seats.size())
+          return fail(Errc::mismatch, "open: " + where + ": n " + std::to_string(n) + ", but " +
+                                          std::to_string(j.round.seats.size()) + " seats");
+        j.n = static_cast<uint32_t>(n);
+        const auto payment = quorum::checked_mul(j.reward_per_node, j.n);
+        if (!payment)
+          return fail(Errc::overflow, "open: " + where + ": n × reward_per_node overflows");
+        const auto tally = q.blob(9);
+        const auto payout = q.blob(10);
+        if (!j.settled) {
+          if (j.escrow != *payment || !tally.empty() || !payout.empty())
+            return fail(Errc::mismatch, "open: " + where +
+                                            ": an unsettled job holds n × reward_per_node in "
+                                            "escrow and has no tally or payout");
+        } else {
+          auto t = decode_quorum_tally(tally);
+          if (!t)
+            return damaged(where, t.error());
+          auto p = decode_quorum_payout(payout);
+          if (!p)
+            return damaged(where, p.error());
+          if (j.escrow != 0 || p->payment != *payment)
+            return fail(Errc::mismatch, "open: " + where +
+                                            ": a settled job has paid out n × reward_per_node "
+                                            "and holds no escrow");
+          j.tally = std::move(t).value();
+          j.payout = std::move(p).value();
+        }
+        s.quorum_jobs[j.id] = std::move(j);
+        return ok_status();
+      });
+}
+
 Status SqliteStore::load_events(State& s) {
   return each_row(
       stmt("SELECT seq, block, kind, job_id, game, who, amount, detail FROM events ORDER BY seq"),

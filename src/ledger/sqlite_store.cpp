@@ -10,7 +10,7 @@ using wire::ByteReader;
 using wire::ByteWriter;
 namespace {
 
-constexpr uint64_t kSchemaVersion = 1;
+constexpr uint64_t kSchemaVersion = 2;  // 2: node keys, quorum jobs, Params v2
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value BLOB NOT NULL);
@@ -28,6 +28,11 @@ CREATE TABLE IF NOT EXISTS claims(job_id BLOB PRIMARY KEY, worker BLOB NOT NULL,
 CREATE TABLE IF NOT EXISTS games(id INTEGER PRIMARY KEY, job_id BLOB NOT NULL,
   challenger BLOB NOT NULL, bond INTEGER NOT NULL, status INTEGER NOT NULL,
   block INTEGER NOT NULL, state BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS keys(address BLOB PRIMARY KEY, key BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS quorum_jobs(id BLOB PRIMARY KEY, job BLOB NOT NULL,
+  client BLOB NOT NULL, n INTEGER NOT NULL, reward_per_node INTEGER NOT NULL,
+  escrow INTEGER NOT NULL, settled INTEGER NOT NULL, block INTEGER NOT NULL,
+  round BLOB NOT NULL, tally BLOB NOT NULL, payout BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS events(seq INTEGER PRIMARY KEY, block INTEGER NOT NULL,
   kind INTEGER NOT NULL, job_id BLOB NOT NULL, game INTEGER NOT NULL, who BLOB NOT NULL,
   amount INTEGER NOT NULL, detail TEXT NOT NULL);
@@ -209,6 +214,32 @@ Status SqliteStore::write(const State& s, const Dirty& d) {
                      .bind(7, encode_game_state(g.state))
                      .run());
   }
+  for (const Address& a : d.keys) {
+    VINFER_TRY(Stmt * q, stmt("INSERT OR REPLACE INTO keys VALUES(?, ?)"));
+    VINFER_CHECK(q->bind(1, a).bind(2, s.keys.at(a)).run());
+  }
+  for (const Hash& id : d.quorum_jobs) {
+    const QuorumJobRecord& j = s.quorum_jobs.at(id);
+    VINFER_TRY(Stmt * q,
+               stmt("INSERT OR REPLACE INTO quorum_jobs VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    // An unsettled job has no tally or payout yet: an empty blob.
+    const std::vector<uint8_t> tally =
+        j.tally ? encode_quorum_tally(*j.tally) : std::vector<uint8_t>{};
+    const std::vector<uint8_t> payout =
+        j.payout ? encode_quorum_payout(*j.payout) : std::vector<uint8_t>{};
+    VINFER_CHECK(q->bind(1, j.id)
+                     .bind(2, j.job.canonical_bytes())
+                     .bind(3, j.client)
+                     .bind(4, uint64_t{j.n})
+                     .bind(5, j.reward_per_node)
+                     .bind(6, j.escrow)
+                     .bind(7, uint64_t{j.settled ? 1u : 0u})
+                     .bind(8, j.block)
+                     .bind(9, encode_quorum_round(j.round))
+                     .bind(10, tally)
+                     .bind(11, payout)
+                     .run());
+  }
   for (size_t i = d.events_from; i < s.events.size(); ++i) {
     const Event& e = s.events[i];
     VINFER_TRY(Stmt * q, stmt("INSERT INTO events VALUES(?, ?, ?, ?, ?, ?, ?, ?)"));
@@ -235,7 +266,11 @@ Result<State> SqliteStore::load() {
   VINFER_CHECK(load_models(s));
   VINFER_CHECK(load_jobs(s));
   VINFER_CHECK(load_games(s));
+  VINFER_CHECK(load_keys(s));
+  VINFER_CHECK(load_quorum_jobs(s));
   VINFER_CHECK(load_events(s));
+  if (auto seats = index_seats(s); !seats)
+    return fail(seats.error().code, "open: quorum_jobs: " + seats.error().message);
   return s;
 }
 

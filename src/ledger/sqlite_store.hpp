@@ -1,8 +1,10 @@
 // Internal to src/ledger: a MemoryLedger's State in a SQLite file. One table per kind of
-// record (accounts, models, jobs, claims, games, events) and a key-value meta table
-// (schema version, params, block, net deposits, burned, next game id). Records whose
-// shape is the protocol's own (Job, Claim, GameState) are blobs in their versioned
-// layouts (codec.hpp); amounts and counters are INTEGER columns.
+// record (accounts, keys, models, jobs, claims, games, quorum_jobs, events) and a
+// key-value meta table (schema version, params, block, net deposits, burned, next game
+// id). Records whose shape is the protocol's own (Job, Claim, GameState, and a quorum
+// job's Round, Tally and Payout) are blobs in their versioned layouts (codec.hpp);
+// amounts and counters are INTEGER columns. Block hashes are not stored: MemoryLedger's
+// are a function of the block number (memory_ledger.hpp).
 //
 // Durability: WAL journal, synchronous=NORMAL, so a killed process loses nothing that a
 // call returned for (a power cut may lose the last transactions, never consistency). The
@@ -55,6 +57,8 @@ class SqliteStore {
   Status load_models(State& s);
   Status load_jobs(State& s);
   Status load_games(State& s);
+  Status load_keys(State& s);
+  Status load_quorum_jobs(State& s);
   Status load_events(State& s);
 
   Db db_;

@@ -9,6 +9,7 @@
 
 #include "vinfer/ledger/event.hpp"
 #include "vinfer/ledger/types.hpp"
+#include "vinfer/result.hpp"
 
 namespace vinfer::ledger::detail {
 
@@ -33,32 +34,44 @@ struct Account {
   bool operator==(const Account&) const = default;
 };
 
-/// The whole ledger. JobRecord::games and GameRecord::worker are kept in memory for
-/// lookups; the store derives them from the games and claims tables.
+/// The whole ledger. JobRecord::games, GameRecord::worker and `seated` are kept in memory
+/// for lookups; the store derives them from the games, claims and quorum_jobs tables.
 struct State {
   uint64_t block = 0;
   Amount deposits = 0;  ///< net of withdrawals (the faucet's account)
   Amount burned = 0;    ///< the burn account
   uint64_t next_game = 1;
   std::map<Address, Account> accounts;
+  std::map<Address, NodeKey> keys;  ///< registered X25519 keys
   std::map<Hash, ModelRecord> models;
   std::map<Hash, JobRecord> jobs;
   std::map<uint64_t, GameRecord> games;
-  std::vector<Event> events;  ///< events[i].seq == i
+  std::map<Hash, QuorumJobRecord> quorum_jobs;
+  std::map<Address, Hash> seated;  ///< derived: node -> the unsettled quorum job it sits in
+  std::vector<Event> events;       ///< events[i].seq == i
 };
+
+/// Rebuilds State::seated from the quorum jobs. An error (a damaged database) if a node
+/// sits in two unsettled rounds, or has less bonded stake than a round's snapshot of it:
+/// the ledger never lets either happen.
+Status index_seats(State& s);
 
 /// The records a transaction changed since the last write to the store.
 struct Dirty {
   std::set<Address> accounts;
+  std::set<Address> keys;
   std::set<Hash> models;
   std::set<Hash> jobs;  ///< the job row and its claim row
   std::set<uint64_t> games;
+  std::set<Hash> quorum_jobs;
   size_t events_from = 0;  ///< events[events_from..] are new
   void clear(size_t event_count) {
     accounts.clear();
+    keys.clear();
     models.clear();
     jobs.clear();
     games.clear();
+    quorum_jobs.clear();
     events_from = event_count;
   }
 };

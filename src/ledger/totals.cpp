@@ -1,5 +1,8 @@
-// The money totals of a MemoryLedger, summed over the records (state.hpp).
+// The money totals of a MemoryLedger, summed over the records, and the derived seat
+// index (state.hpp).
 #include "ledger/state.hpp"
+
+#include <string>
 
 namespace vinfer::ledger::detail {
 namespace {
@@ -30,7 +33,31 @@ Totals compute_totals(const State& s) {
   }
   for (const auto& [id, game] : s.games)
     add(t.bonds, game.bond);
+  for (const auto& [id, q] : s.quorum_jobs)
+    add(t.escrow, q.escrow);
   return t;
+}
+
+Status index_seats(State& s) {
+  s.seated.clear();
+  for (const auto& [id, q] : s.quorum_jobs) {
+    if (q.settled)
+      continue;
+    for (const quorum::Seat& seat : q.round.seats) {
+      const Address a = to_address(seat.node);
+      const auto [it, fresh] = s.seated.emplace(a, id);
+      if (!fresh)
+        return fail(Errc::mismatch, "node " + to_hex(a) + " is seated in the unsettled rounds of " +
+                                        "jobs " + short_hex(it->second) + " and " + short_hex(id));
+      auto acc = s.accounts.find(a);
+      const Amount bonded = acc == s.accounts.end() ? 0 : acc->second.stake;
+      if (bonded < seat.stake)
+        return fail(Errc::mismatch, "node " + to_hex(a) + " has stake " + std::to_string(bonded) +
+                                        ", less than the " + std::to_string(seat.stake) +
+                                        " its seat in job " + short_hex(id) + " holds");
+    }
+  }
+  return ok_status();
 }
 
 }  // namespace vinfer::ledger::detail

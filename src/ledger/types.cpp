@@ -67,7 +67,9 @@ bool Params::operator==(const Params& o) const {
   return worker_bond == o.worker_bond && challenger_bond == o.challenger_bond &&
          challenge_window == o.challenge_window && game.clock_blocks == o.game.clock_blocks &&
          winner_share_pct == o.winner_share_pct && min_stake == o.min_stake &&
-         unbonding_blocks == o.unbonding_blocks;
+         unbonding_blocks == o.unbonding_blocks && round.commit_blocks == o.round.commit_blocks &&
+         round.reveal_blocks == o.round.reveal_blocks && slash_bps == o.slash_bps &&
+         majority_share_bps == o.majority_share_bps;
 }
 
 Status validate(const Params& p) {
@@ -76,6 +78,16 @@ Status validate(const Params& p) {
                 "params: winner_share_pct " + std::to_string(p.winner_share_pct) + " above 100");
   if (p.game.clock_blocks == 0)
     return fail(Errc::invalid_argument, "params: game.clock_blocks must be >= 1");
+  if (p.round.commit_blocks == 0)
+    return fail(Errc::invalid_argument, "params: round.commit_blocks must be >= 1");
+  if (p.round.reveal_blocks == 0)
+    return fail(Errc::invalid_argument, "params: round.reveal_blocks must be >= 1");
+  if (p.slash_bps > quorum::kBps)
+    return fail(Errc::invalid_argument,
+                "params: slash_bps " + std::to_string(p.slash_bps) + " above 10000");
+  if (p.majority_share_bps > quorum::kBps)
+    return fail(Errc::invalid_argument, "params: majority_share_bps " +
+                                            std::to_string(p.majority_share_bps) + " above 10000");
   return ok_status();
 }
 

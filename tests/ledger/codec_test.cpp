@@ -122,12 +122,42 @@ TEST(LedgerCodec, ParamsRoundTrip) {
   p.winner_share_pct = 100;
   p.min_stake = 6;
   p.unbonding_blocks = UINT64_MAX;
+  p.round = {7, 8};
+  p.slash_bps = 9;
+  p.majority_share_bps = 10000;
   const std::vector<uint8_t> b = encode_params(p);
-  EXPECT_EQ(b.size(), 58u);
+  EXPECT_EQ(b.size(), 82u);
+  EXPECT_EQ(std::memcmp(b.data(), "VPRM\0\2", 6), 0);
   EXPECT_EQ(decode_params(b).value(), p);
-  p.winner_share_pct = 101;
-  EXPECT_NE(decode_params(encode_params(p)).error().message.find("winner_share_pct"),
-            std::string::npos);
+  for (size_t n = 0; n < b.size(); ++n)
+    EXPECT_FALSE(decode_params({b.data(), n}).ok()) << n;
+  // Every field is compared: a params that differs in any one is another params.
+  Params q = p;
+  q.round.reveal_blocks += 1;
+  EXPECT_FALSE(q == p);
+  q = p;
+  q.majority_share_bps -= 1;
+  EXPECT_FALSE(q == p);
+  // Version 1 (before quorum mode) is not read.
+  std::vector<uint8_t> v1(b.begin(), b.begin() + 58);
+  v1[5] = 1;
+  EXPECT_NE(decode_params(v1).error().message.find("version 1 at offset 4"), std::string::npos);
+  auto invalid = [](Params x) { return decode_params(encode_params(x)).error().message; };
+  Params bad = p;
+  bad.winner_share_pct = 101;
+  EXPECT_NE(invalid(bad).find("winner_share_pct"), std::string::npos);
+  bad = p;
+  bad.slash_bps = 10001;
+  EXPECT_NE(invalid(bad).find("slash_bps 10001 above 10000"), std::string::npos);
+  bad = p;
+  bad.majority_share_bps = 10001;
+  EXPECT_NE(invalid(bad).find("majority_share_bps 10001"), std::string::npos);
+  bad = p;
+  bad.round.commit_blocks = 0;
+  EXPECT_NE(invalid(bad).find("round.commit_blocks"), std::string::npos);
+  bad = p;
+  bad.round.reveal_blocks = 0;
+  EXPECT_NE(invalid(bad).find("round.reveal_blocks"), std::string::npos);
 }
 
 TEST(LedgerTypes, AddressesAndAmounts) {
@@ -172,6 +202,11 @@ TEST(LedgerTypes, TotalsAndNames) {
   EXPECT_FALSE(w.holds());
   EXPECT_STREQ(event_kind_name(EventKind::deposit), "deposit");
   EXPECT_STREQ(event_kind_name(EventKind::finalized), "finalized");
+  EXPECT_STREQ(event_kind_name(EventKind::stake_slashed), "stake_slashed");
+  EXPECT_EQ(kEventKindCount, 30u);
+  // A kind's number is stored in databases: the quorum kinds came after the existing ones.
+  static_assert(static_cast<int>(EventKind::finalized) == 21);
+  static_assert(static_cast<int>(EventKind::key_registered) == 22);
   EXPECT_STREQ(job_status_name(JobStatus::rejected), "rejected");
   EXPECT_STREQ(game_status_name(GameStatus::closed), "closed");
 }

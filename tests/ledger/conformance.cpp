@@ -17,19 +17,29 @@ Params conformance_params() {
   p.winner_share_pct = 40;
   p.min_stake = 100;
   p.unbonding_blocks = 10;
+  p.round = {4, 3};  // commits in (t0, t0 + 4], reveals in (t0 + 4, t0 + 7]
+  p.slash_bps = 6000;
+  p.majority_share_bps = 2500;
   return p;
 }
 
-void LedgerConformance::TearDown() {
+void LedgerConformance::reopen() {
   if (!GetParam().reopen || !ledger_)
     return;
   const std::string before = observe(*ledger_);
   const std::vector<Event> events = ledger_->events();
   ledger_ = GetParam().reopen(std::move(ledger_), conformance_params());
-  ASSERT_TRUE(ledger_);
+  if (!ledger_) {
+    ADD_FAILURE() << "reopen failed";
+    throw TxAborted("reopen");
+  }
   EXPECT_EQ(observe(*ledger_), before) << "reopening changed the ledger";
   EXPECT_EQ(ledger_->events(), events);
   EXPECT_TRUE(identity_holds(*ledger_));
+}
+
+void LedgerConformance::TearDown() {
+  reopen();
 }
 
 namespace {

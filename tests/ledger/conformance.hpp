@@ -28,7 +28,8 @@ struct LedgerFactory {
 };
 
 /// The params the suite runs with: distinct bonds and a 40 % share so every payout is
-/// told apart.
+/// told apart; quorum rounds of 4 commit and 3 reveal blocks, a 60 % slash and a 25 %
+/// bounty share (none of them the defaults).
 Params conformance_params();
 
 /// The suite: each test gets a fresh ledger from the factory.
@@ -40,6 +41,9 @@ class LedgerConformance : public ::testing::TestWithParam<LedgerFactory> {
   }
   void TearDown() override;
   Ledger& l() { return *ledger_; }
+  /// A persistent backend closes and reopens the ledger here, and the reopened one must
+  /// show the same ledger; an in-memory one carries on unchanged.
+  void reopen();
   std::unique_ptr<Ledger> ledger_;
 };
 

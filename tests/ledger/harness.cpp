@@ -22,12 +22,31 @@ std::string observe(const Ledger& l) {
   }
   std::ostringstream o;
   o << "totals " << l.totals().to_string() << "\n";
-  o << "block " << l.block() << "\n";
+  o << "block " << l.block() << " hash " << commit::to_hex(l.block_hash(l.block()).value()) << "\n";
   o << "events " << ev.size() << "\n";
-  for (const Address& a : actors)
+  for (const Address& a : actors) {
     o << "account " << to_hex(a) << " balance " << l.balance(a) << " staked " << l.staked(a)
-      << " unbonding " << l.unbonding(a) << "\n";
+      << " unbonding " << l.unbonding(a);
+    if (auto k = l.node_key(a))
+      o << " key " << commit::to_hex(*k);
+    o << "\n";
+  }
+  o << "candidates";
+  for (const quorum::Candidate& c : l.candidates())
+    o << " " << to_hex(to_address(c.id)) << ":" << c.stake;
+  o << "\n";
   for (const Hash& id : jobs) {
+    if (auto q = l.quorum_job(id)) {
+      o << "quorum job " << commit::to_hex(id) << " escrow " << q->escrow << " settled "
+        << q->settled << " round "
+        << commit::to_hex(commit::keccak256(encode_quorum_round(q->round)));
+      if (q->tally)
+        o << " tally " << commit::to_hex(commit::keccak256(encode_quorum_tally(*q->tally)));
+      if (q->payout)
+        o << " payout " << commit::to_hex(commit::keccak256(encode_quorum_payout(*q->payout)));
+      o << "\n";
+      continue;
+    }
     auto j = l.job(id);
     o << "job " << commit::to_hex(id);
     if (!j) {

@@ -18,8 +18,9 @@ struct TxAborted : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-/// Everything observable through the interface: totals, block, the event count, and
-/// every account, job and game any event names, as one comparable text.
+/// Everything observable through the interface: totals, block and its hash, the event
+/// count, the quorum candidates, and every account (with its key), job, quorum job and
+/// game any event names, as one comparable text.
 std::string observe(const Ledger& l);
 
 /// gtest assertion that the money identity holds.

@@ -12,6 +12,7 @@
 #include "ledger/harness.hpp"
 #include "ledger/scenario.hpp"
 #include "vinfer/ledger/codec.hpp"
+#include "vinfer/quorum/commitment.hpp"
 
 namespace vinfer::ledger::testing {
 namespace {
@@ -160,6 +161,12 @@ TEST(MemoryLedgerPersistence, ReopeningWithOtherParamsIsRejected) {
   ASSERT_FALSE(l.ok());
   EXPECT_NE(l.error().message.find("created with other params"), std::string::npos)
       << l.error().message;
+  Params other_slash = conformance_params();
+  other_slash.slash_bps += 1;
+  EXPECT_FALSE(MemoryLedger::open(path, other_slash).ok());
+  Params other_round = conformance_params();
+  other_round.round.commit_blocks += 1;
+  EXPECT_FALSE(MemoryLedger::open(path, other_round).ok());
   Params bad;
   bad.winner_share_pct = 101;
   auto b = MemoryLedger::open(fresh_db("bad_params"), bad);
@@ -199,6 +206,96 @@ TEST(MemoryLedgerPersistence, ADamagedRowIsNamed) {
   EXPECT_NE(l.error().message.find("games 1: game state: claim.job_id at offset 6"),
             std::string::npos)
       << l.error().message;
+}
+
+// Changes the file at `path` with one SQL statement, behind the ledger's back.
+void damage(const std::string& path, const char* sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+  sqlite3_close(db);
+}
+
+std::string open_error(const std::string& path) {
+  auto l = MemoryLedger::open(path, conformance_params());
+  EXPECT_FALSE(l.ok());
+  return l.ok() ? std::string() : l.error().message;
+}
+
+TEST(MemoryLedgerPersistence, AFileOfAnotherSchemaVersionIsRejected) {
+  const std::string path = fresh_db("schema1");
+  open_ok(path, conformance_params());
+  damage(path, "UPDATE meta SET value = x'0000000000000001' WHERE key = 'schema'");
+  EXPECT_NE(open_error(path).find("schema version 1, this build reads 2"), std::string::npos);
+}
+
+// A ledger with one quorum job on three staked nodes; returns the job id.
+Hash quorum_ledger(const std::string& path) {
+  auto l = open_ok(path, conformance_params());
+  TX_OK(*l, l->deposit(a.client, kFunds));
+  TX_OK(*l, l->register_model(a.owner, world().registration));
+  for (int i = 0; i < 3; ++i) {
+    const Address n = address_of("node-" + std::to_string(i));
+    TX_OK(*l, l->deposit(n, kFunds));
+    TX_OK(*l, l->stake(n, 200));
+    TX_OK(*l, l->register_key(n, NodeKey{1, static_cast<uint8_t>(i)}));
+  }
+  return TX_OK(*l, l->post_quorum_job(a.client, world().job, 3, 50));
+}
+
+TEST(MemoryLedgerPersistence, ADamagedQuorumRowIsNamed) {
+  const std::string path = fresh_db("damaged_quorum");
+  const Hash id = quorum_ledger(path);
+  const std::string where = "quorum_jobs " + short_hex(id) + ": ";
+  // The round blob cut after its header.
+  damage(path, "UPDATE quorum_jobs SET round = substr(round, 1, 6)");
+  EXPECT_NE(open_error(path).find(where + "quorum round: job_id at offset 6"), std::string::npos)
+      << open_error(path);
+
+  const std::string path2 = fresh_db("damaged_quorum2");
+  quorum_ledger(path2);
+  damage(path2, "UPDATE quorum_jobs SET escrow = 149");
+  EXPECT_NE(open_error(path2).find(where + "an unsettled job holds n × reward_per_node"),
+            std::string::npos)
+      << open_error(path2);
+
+  // A seated node whose stake no longer covers its seat: settling would have to take
+  // stake it does not have.
+  const std::string path3 = fresh_db("damaged_quorum3");
+  quorum_ledger(path3);
+  damage(path3, "UPDATE accounts SET stake = 150 WHERE stake = 200");
+  EXPECT_NE(open_error(path3).find("has stake 150, less than the 200 its seat in job"),
+            std::string::npos)
+      << open_error(path3);
+}
+
+TEST(MemoryLedgerBlockHashes, AChainOfTheBlockNumberAcrossCheckpointsAndReopening) {
+  // h_0 = keccak256("vinfer-memory-ledger-genesis"), h_{b+1} = keccak256("VBLK" || h_b ||
+  // be64(b + 1)), recomputed here from the definition.
+  std::vector<Hash> want{commit::keccak256(std::string_view("vinfer-memory-ledger-genesis"))};
+  for (uint64_t b = 1; b <= 2500; ++b) {
+    std::vector<uint8_t> pre = {'V', 'B', 'L', 'K'};
+    pre.insert(pre.end(), want.back().begin(), want.back().end());
+    for (int i = 7; i >= 0; --i)
+      pre.push_back(static_cast<uint8_t>(b >> (8 * i)));
+    want.push_back(commit::keccak256(pre));
+  }
+  const std::string path = fresh_db("block_hashes");
+  {
+    auto l = open_ok(path, conformance_params());
+    EXPECT_EQ(l->block_hash(0).value(), want[0]);
+    TX_OK(*l, l->advance(2500));
+    // Out of order, on both sides of the checkpoints at 1024 and 2048.
+    for (uint64_t b : {2500u, 1u, 1023u, 1024u, 1025u, 2047u, 2048u, 2049u, 0u, 777u})
+      EXPECT_EQ(l->block_hash(b).value(), want[b]) << b;
+    EXPECT_FALSE(l->block_hash(2501).ok());
+  }
+  auto l = open_ok(path, conformance_params());
+  for (uint64_t b : {2049u, 3u, 2500u})
+    EXPECT_EQ(l->block_hash(b).value(), want[b]) << b;
+  MemoryLedger m;  // in memory: the same chain
+  TX_OK(m, m.advance(5));
+  EXPECT_EQ(m.block_hash(5).value(), want[5]);
 }
 
 }  // namespace

@@ -1,8 +1,9 @@
-// Byte layouts of the records a ledger persists: the claim, the game state and the
-// parameters. Each starts with a 4-byte magic and a u16 version; every integer is
-// big-endian and every hash 32 raw bytes. A decoder reads untrusted bytes (a database
-// file can be damaged) and names the field and offset that is wrong; it accepts exactly
-// the bytes its encoder writes. A job is stored as model::Job::canonical_bytes.
+// Byte layouts of the records a ledger persists: the claim, the game state, the
+// parameters, and a quorum job's round, tally and payout. Each starts with a 4-byte magic
+// and a u16 version; every integer is big-endian and every hash 32 raw bytes. A decoder
+// reads untrusted bytes (a database file can be damaged) and names the field and offset
+// that is wrong; it accepts exactly the bytes its encoder writes. A job is stored as
+// model::Job::canonical_bytes.
 //
 //   Claim v1 (110 bytes):  "VCLM" u16 1 | job_id | output_hash | trace_root | u64 steps
 //
@@ -13,9 +14,33 @@
 //     u8 winner | u32 n, n bytes reason (n <= 4096) | u32 rounds | u8 refereed |
 //     u64 referee_macs
 //
-//   Params v1 (58 bytes):  "VPRM" u16 1 | u64 worker_bond | u64 challenger_bond |
+//   Params v2 (82 bytes):  "VPRM" u16 2 | u64 worker_bond | u64 challenger_bond |
 //     u64 challenge_window | u64 game.clock_blocks | u32 winner_share_pct |
-//     u64 min_stake | u64 unbonding_blocks
+//     u64 min_stake | u64 unbonding_blocks | u64 round.commit_blocks |
+//     u64 round.reveal_blocks | u32 slash_bps | u32 majority_share_bps
+//     (v1, without the last four, is no longer read: a database holds the params it was
+//     created with, and one from before quorum mode is rejected by its schema version)
+//
+//   QuorumRound v1 (74 + 94 n bytes):  "VQRD" u16 1 | job_id | u64 opened_at |
+//     u64 commit_deadline | u64 reveal_deadline | u64 total_stake | u32 n |
+//     n seats: node (20) | u64 stake | u8 committed | commitment | u8 revealed | output_hash
+//
+//   QuorumTally v1 (59 + 61 n bytes):  "VQTL" u16 1 | u8 verdict | output_hash |
+//     u64 winning_stake | u64 total_stake | u32 n |
+//     n seats: node (20) | u64 stake | u8 outcome | output_hash
+//     (dissenters and non_revealers are not stored: they are the seats with those
+//     outcomes, in seat order, as Round::tally lists them)
+//
+//   QuorumPayout v1 (50 + 53 n bytes):  "VQPY" u16 1 | u64 payment | u64 client_refund |
+//     u64 slashed_total | u64 bounty_total | u64 burned | u32 n |
+//     n nodes: node (20) | u8 outcome | u64 stake | u64 slashed | u64 reward | u64 bounty
+//
+// Beyond the layout, the quorum decoders check what every record the rules produce
+// satisfies (their messages name it): flags are 0 or 1, enums in range, a seat's stake
+// non-zero and each node seated once, the stakes sum to total_stake, the deadlines
+// increase, a seat reveals only after committing and has zero hashes for what it has not
+// done, a tally's verdict agrees with its outcomes, a payout's totals are its nodes' sums
+// and it spends exactly its payment.
 #pragma once
 
 #include <cstdint>
@@ -25,6 +50,8 @@
 #include "vinfer/dispute/game.hpp"
 #include "vinfer/dispute/types.hpp"
 #include "vinfer/ledger/types.hpp"
+#include "vinfer/quorum/payout.hpp"
+#include "vinfer/quorum/round.hpp"
 #include "vinfer/result.hpp"
 
 namespace vinfer::ledger {
@@ -43,9 +70,24 @@ std::vector<uint8_t> encode_game_state(const dispute::GameState& g);
 /// above 64.
 Result<dispute::GameState> decode_game_state(std::span<const uint8_t> bytes);
 
-/// Params v1.
+/// Params v2.
 std::vector<uint8_t> encode_params(const Params& p);
-/// Parses Params v1 (and validates them).
+/// Parses Params v2 (and validates them).
 Result<Params> decode_params(std::span<const uint8_t> bytes);
+
+/// QuorumRound v1.
+std::vector<uint8_t> encode_quorum_round(const quorum::Round& r);
+/// Parses QuorumRound v1.
+Result<quorum::Round> decode_quorum_round(std::span<const uint8_t> bytes);
+
+/// QuorumTally v1 (the dissenters and non-revealers are implied by the seats).
+std::vector<uint8_t> encode_quorum_tally(const quorum::Tally& t);
+/// Parses QuorumTally v1, rebuilding the dissenters and non-revealers from the seats.
+Result<quorum::Tally> decode_quorum_tally(std::span<const uint8_t> bytes);
+
+/// QuorumPayout v1.
+std::vector<uint8_t> encode_quorum_payout(const quorum::Payout& p);
+/// Parses QuorumPayout v1.
+Result<quorum::Payout> decode_quorum_payout(std::span<const uint8_t> bytes);
 
 }  // namespace vinfer::ledger

@@ -1,6 +1,13 @@
 // The ledger's event log: one entry per thing that happened, in order, so roles, the
 // demo and a node's API can follow a ledger without polling every record. The list of
 // kinds is kept once (VINFER_LEDGER_EVENTS) and expanded into the enum and the names.
+// A kind's number is its place in the list and is stored in a ledger database: new kinds
+// go at the end.
+//
+// A quorum job logs quorum_job_posted, one quorum_seated per selected node, a
+// quorum_commit and a quorum_reveal per node that made one, and on settlement
+// quorum_settled followed by the money it moved: stake_slashed per node that lost stake,
+// node_paid per node paid, refund to the client for the rewards nobody earned, burn.
 #pragma once
 
 #include <cstdint>
@@ -33,7 +40,15 @@ namespace vinfer::ledger {
   X(refund, "the client, the escrow refunded")                                      \
   X(payment, "the worker, the escrow paid")                                         \
   X(claim_rejected, "the worker whose claim a challenger won against")              \
-  X(finalized, "the worker")
+  X(finalized, "the worker")                                                        \
+  X(key_registered, "the node; detail: its X25519 public key")                      \
+  X(quorum_job_posted, "the client, the escrow; detail: n, deadlines, seed")        \
+  X(quorum_seated, "a seated node, its stake as the round holds it")                \
+  X(quorum_commit, "the node; detail: its commitment")                              \
+  X(quorum_reveal, "the node; detail: the output hash it revealed")                 \
+  X(quorum_settled, "the client, the payment; detail: verdict, output")             \
+  X(node_paid, "the node, reward + bounty; detail: both, outcome")                  \
+  X(stake_slashed, "the node, the stake taken; detail: its outcome")
 
 /// What an event records.
 enum class EventKind : uint8_t {

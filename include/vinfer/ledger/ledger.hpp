@@ -17,6 +17,17 @@
 // other open game on it closed with its challenger refunded. A worker that wins keeps
 // its bond locked until the claim finalizes: after the window, with no game open, the
 // payment and the bond go to the worker.
+//
+// Quorum settlement (DESIGN §1 quorum:n, src/quorum): a client posts a job for n nodes
+// with n × reward_per_node in escrow; the ledger draws the n nodes from the candidates
+// (staked, with a key, not seated elsewhere), weighted by stake, with a seed from the job
+// id and the current block's hash (quorum::selection_seed), and opens a quorum::Round.
+// The seated nodes commit, then reveal (quorum::output_commitment). After the reveal
+// deadline anyone settles it once: the tally decides, quorum::settle_round says who gets
+// what, and the ledger moves exactly that: rewards and the client's refund out of escrow,
+// each slash out of that node's bonded stake, bounties to balances, the rest burned. A
+// seated node's whole stake is its round's collateral: it cannot unbond, and it is no
+// candidate for another round, until the round is settled.
 #pragma once
 
 #include <cstdint>
@@ -27,6 +38,7 @@
 #include "vinfer/ledger/event.hpp"
 #include "vinfer/ledger/types.hpp"
 #include "vinfer/model/job.hpp"
+#include "vinfer/quorum/types.hpp"
 #include "vinfer/result.hpp"
 
 namespace vinfer::ledger {
@@ -60,7 +72,8 @@ class Ledger {
   /// Bonds `amount` of `from`'s balance; the resulting stake must reach min_stake.
   virtual Status stake(const Address& from, Amount amount) = 0;
   /// Starts unbonding `amount` of `from`'s stake; what stays bonded must be 0 or reach
-  /// min_stake. It is withdrawable unbonding_blocks later.
+  /// min_stake, and `from` must not be seated in an unsettled quorum round. It is
+  /// withdrawable unbonding_blocks later.
   virtual Status unbond(const Address& from, Amount amount) = 0;
   /// Moves every unbonding amount whose delay has passed to `from`'s balance; returns it.
   /// An error if nothing has matured.
@@ -81,8 +94,8 @@ class Ledger {
   // ---- jobs ----
 
   /// Posts a job on a registered model (model::validate must pass) and moves `payment`
-  /// from the client's balance to escrow. Returns job.id(); an id already posted is
-  /// rejected.
+  /// from the client's balance to escrow. Returns job.id(); an id already posted (in
+  /// either mode) is rejected.
   virtual Result<Hash> post_job(const Address& client, const model::Job& job, Amount payment) = 0;
   /// The client withdraws a job nobody has claimed yet; the escrow is refunded.
   virtual Status cancel_job(const Address& client, const Hash& job_id) = 0;
@@ -111,6 +124,49 @@ class Ledger {
   virtual Result<GameRecord> game(uint64_t id) const = 0;
   /// Ids of every game opened on the job's claim, in order.
   virtual std::vector<uint64_t> games_of(const Hash& job_id) const = 0;
+
+  // ---- node keys ----
+
+  /// Registers (or replaces) `node`'s X25519 public key, to which sealed jobs are
+  /// encrypted. The all-zero key is rejected.
+  virtual Status register_key(const Address& node, const NodeKey& x25519_pk) = 0;
+  /// The key `node` registered.
+  virtual Result<NodeKey> node_key(const Address& node) const = 0;
+
+  // ---- quorum mode ----
+
+  /// The nodes a quorum posted now would be drawn from, in address order: bonded stake of
+  /// at least min_stake, a registered key, and not seated in an unsettled round (a seat
+  /// holds the node's whole stake as collateral). Each with its bonded stake.
+  virtual std::vector<quorum::Candidate> candidates() const = 0;
+  /// The hash of block `block` (<= block(); an error for a later one). It seeds quorum
+  /// selection. On a chain it is the chain's block hash, which the block's producer can
+  /// steer by choosing what to include (docs/quorum.md "Randomness" weighs this against
+  /// the commit-reveal beacon). MemoryLedger's is a public deterministic chain
+  /// (memory_ledger.hpp): as unpredictable as a constant.
+  virtual Result<Hash> block_hash(uint64_t block) const = 0;
+  /// Posts a job for a quorum of n nodes, paying reward_per_node to each node that agrees
+  /// with the winning output: the model must be registered and the job valid (as
+  /// post_job), its id unused by any job of either mode, and n × reward_per_node (moved to
+  /// escrow) within the client's balance. Selects n nodes from candidates() with
+  /// quorum::select_quorum(quorum::selection_seed(id, block_hash(block())), ...) and opens
+  /// the round at block(); commits are accepted from the next block on. Returns job.id().
+  virtual Result<Hash> post_quorum_job(const Address& client,
+                                       const model::Job& job,
+                                       uint32_t n,
+                                       Amount reward_per_node) = 0;
+  /// A quorum job.
+  virtual Result<QuorumJobRecord> quorum_job(const Hash& id) const = 0;
+  /// A seated node commits to its output (quorum::Round::commit judges it).
+  virtual Status quorum_commit(const Address& node, const Hash& job_id, const Hash& commitment) = 0;
+  /// A seated node opens its commitment (quorum::Round::reveal judges it).
+  virtual Status quorum_reveal(const Address& node,
+                               const Hash& job_id,
+                               const Hash& output_hash,
+                               const Hash& salt) = 0;
+  /// Settles a quorum job after its reveal deadline, once; anyone may call. Moves the
+  /// money as quorum::settle_round says and records the tally and the payout.
+  virtual Status quorum_settle(const Hash& job_id) = 0;
 
   // ---- observation ----
 

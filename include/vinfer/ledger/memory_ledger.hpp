@@ -8,6 +8,19 @@
 // returns, so reopening the file restores everything, games mid-play included. If that
 // write fails, the ledger reloads its last committed state and the call fails.
 // Not thread-safe: one caller at a time (queries included).
+//
+// Block hashes: a chain that depends on nothing but the block number,
+//
+//   h_0     = keccak256("vinfer-memory-ledger-genesis")
+//   h_{b+1} = keccak256("VBLK" || h_b || be64(b + 1))
+//
+// so nothing about it is stored: a reopened ledger answers from its block number alone.
+// It is public and fixed in advance, so a client can predict the quorum of a job it is
+// about to post, and grind job ids (the seed field) until it likes the quorum. That is
+// acceptable for the embedded ledger (tests, the demo, one operator); on a chain the hash
+// is the chain's, and docs/quorum.md compares that with the commit-reveal beacon. Hashes
+// are computed on demand from checkpoints kept in memory (one every 1024 blocks): the
+// first query at block b costs b hashes, later ones at most 1024.
 #pragma once
 
 #include <memory>
@@ -63,6 +76,23 @@ class MemoryLedger final : public Ledger {
   Status finalize(const Hash& job_id) override;
   Result<GameRecord> game(uint64_t id) const override;
   std::vector<uint64_t> games_of(const Hash& job_id) const override;
+
+  Status register_key(const Address& node, const NodeKey& x25519_pk) override;
+  Result<NodeKey> node_key(const Address& node) const override;
+
+  std::vector<quorum::Candidate> candidates() const override;
+  Result<Hash> block_hash(uint64_t block) const override;
+  Result<Hash> post_quorum_job(const Address& client,
+                               const model::Job& job,
+                               uint32_t n,
+                               Amount reward_per_node) override;
+  Result<QuorumJobRecord> quorum_job(const Hash& id) const override;
+  Status quorum_commit(const Address& node, const Hash& job_id, const Hash& commitment) override;
+  Status quorum_reveal(const Address& node,
+                       const Hash& job_id,
+                       const Hash& output_hash,
+                       const Hash& salt) override;
+  Status quorum_settle(const Hash& job_id) override;
 
   std::vector<Event> events(uint64_t since_seq = 0) const override;
   Totals totals() const override;

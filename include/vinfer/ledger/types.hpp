@@ -1,9 +1,12 @@
 // The records a ledger keeps (DESIGN §6): its parameters, the model registry, jobs with
-// their escrow and result claim, dispute games with their bonds, and the money totals.
-// MemoryLedger and EvmLedger return the same records.
+// their escrow and result claim, dispute games with their bonds, quorum jobs with their
+// round, tally and payout, and the money totals. MemoryLedger and EvmLedger return the
+// same records.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,24 +16,52 @@
 #include "vinfer/ledger/address.hpp"
 #include "vinfer/model/config.hpp"
 #include "vinfer/model/job.hpp"
+#include "vinfer/quorum/payout.hpp"
+#include "vinfer/quorum/round.hpp"
+#include "vinfer/quorum/types.hpp"
 #include "vinfer/result.hpp"
 
 namespace vinfer::ledger {
 
 /// The rules of one ledger; fixed when it is created (a database remembers them).
 struct Params {
-  Amount worker_bond = 1000;       ///< a worker locks this with every result claim
-  Amount challenger_bond = 1000;   ///< a challenger locks this with every game it opens
-  uint64_t challenge_window = 20;  ///< blocks after a claim during which it can be challenged
-  dispute::GameParams game;        ///< the dispute game's clocks
-  uint32_t winner_share_pct = 50;  ///< share of a loser's bond paid to the winner; rest burned
-  Amount min_stake = 100;          ///< a non-zero stake must be at least this
-  uint64_t unbonding_blocks = 10;  ///< unbonded stake is withdrawable after this many blocks
+  Amount worker_bond = 1000;           ///< a worker locks this with every result claim
+  Amount challenger_bond = 1000;       ///< a challenger locks this with every game it opens
+  uint64_t challenge_window = 20;      ///< blocks after a claim during which it can be challenged
+  dispute::GameParams game;            ///< the dispute game's clocks
+  uint32_t winner_share_pct = 50;      ///< share of a loser's bond paid to the winner; rest burned
+  Amount min_stake = 100;              ///< a non-zero stake must be at least this
+  uint64_t unbonding_blocks = 10;      ///< unbonded stake is withdrawable after this many blocks
+  quorum::RoundParams round;           ///< the commit and reveal phases of every quorum round
+  uint32_t slash_bps = quorum::kBps;   ///< share of a slashed quorum node's stake it loses
+  uint32_t majority_share_bps = 5000;  ///< share of the slashed stake paid to the majority
   bool operator==(const Params&) const;
 };
 
-/// Checks the parameters (share <= 100 %, a non-zero game clock); the error names the field.
+/// Checks the parameters (shares within 100 %, a non-zero game clock, quorum phases of at
+/// least one block); the error names the field.
 Status validate(const Params& p);
+
+/// A node's X25519 public key, to which sealed jobs are encrypted (roles/sealed.hpp).
+using NodeKey = std::array<uint8_t, 32>;
+
+/// The quorum layer's id of a ledger account. quorum sits below ledger and has its own
+/// NodeId; both are an EVM address, so the conversion is a copy that the static_assert
+/// keeps honest if either type changes.
+inline quorum::NodeId to_node_id(const Address& a) {
+  quorum::NodeId id;
+  static_assert(sizeof(id) == sizeof(a), "quorum::NodeId and ledger::Address are 20 bytes");
+  std::memcpy(id.data(), a.data(), id.size());
+  return id;
+}
+
+/// The ledger account of a quorum node id.
+inline Address to_address(const quorum::NodeId& id) {
+  Address a;
+  static_assert(sizeof(id) == sizeof(a), "quorum::NodeId and ledger::Address are 20 bytes");
+  std::memcpy(a.data(), id.data(), a.size());
+  return a;
+}
 
 /// A model registration transaction: the root and the four leaves it is built from
 /// (docs/model-format.md §Model root), with the architecture leaf's preimage, so the
@@ -111,15 +142,33 @@ struct GameRecord {
   dispute::GameState state;
 };
 
+/// A quorum job (DESIGN §1, quorum:n): n staked nodes selected when it was posted, its
+/// payment n × reward_per_node in escrow, its round and, once settled, the round's tally
+/// and the payout the ledger carried out.
+struct QuorumJobRecord {
+  Hash id{};  ///< job.id()
+  model::Job job;
+  Address client{};
+  uint32_t n = 0;              ///< seats
+  Amount reward_per_node = 0;  ///< paid to each node that agrees with the winning output
+  Amount escrow = 0;           ///< still held: n × reward_per_node until settled, then 0
+  quorum::Round round;         ///< opened at `block` with the selected nodes
+  bool settled = false;
+  std::optional<quorum::Tally> tally;    ///< set when settled
+  std::optional<quorum::Payout> payout;  ///< set when settled: what was moved
+  uint64_t block = 0;                    ///< when it was posted (the round's opened_at)
+  bool operator==(const QuorumJobRecord&) const = default;
+};
+
 /// The money of a ledger, each bucket summed over the records that hold it. `deposits`
 /// (net of withdrawals) and `burned` are the two accounts outside the participants.
 struct Totals {
   Amount deposits = 0;   ///< faucet deposits minus withdrawals
   Amount balances = 0;   ///< free balances
-  Amount stakes = 0;     ///< bonded stake
+  Amount stakes = 0;     ///< bonded stake (a quorum slash takes from it)
   Amount unbonding = 0;  ///< stake waiting out its unbonding delay
   Amount bonds = 0;      ///< worker bonds of live claims + challenger bonds of open games
-  Amount escrow = 0;     ///< job payments held
+  Amount escrow = 0;     ///< job payments held (optimistic and quorum jobs)
   Amount burned = 0;     ///< slashed and not paid to anyone
   /// DESIGN §6: deposits == balances + stakes + unbonding + bonds + escrow + burned.
   bool holds() const;
