@@ -117,10 +117,20 @@ int demo(const std::string& mode,
          const std::string& model_path,
          const std::string& substitute_path,
          bool matrix) {
-  if (!mode.empty() && mode != "proof" && mode != "optimistic") {
+  // quorum:N (N odd or even, 1..15); `vinfer demo` alone runs quorum:5.
+  uint32_t quorum_n = mode.empty() ? 5 : 0;
+  if (mode.rfind("quorum:", 0) == 0) {
+    const std::string n = mode.substr(7);
+    if (n.empty() || n.size() > 2 || n.find_first_not_of("0123456789") != std::string::npos ||
+        std::stoul(n) < 1 || std::stoul(n) > 15)
+      return report(
+          fail(Errc::invalid_argument, "demo mode '" + mode + "': N in quorum:N must be 1 to 15"));
+    quorum_n = static_cast<uint32_t>(std::stoul(n));
+  }
+  if (!mode.empty() && mode != "proof" && mode != "optimistic" && quorum_n == 0) {
     return report(fail(Errc::unsupported, "demo mode '" + mode +
-                                              "' does not exist yet (have: proof, optimistic; "
-                                              "quorum:N and sampled:P come with issue 5)"));
+                                              "' does not exist yet (have: proof, optimistic, "
+                                              "quorum:N; sampled:P comes with issue 5)"));
   }
   std::vector<Row> rows;
   if (mode.empty() || mode == "proof") {
@@ -144,6 +154,12 @@ int demo(const std::string& mode,
       rows.insert(rows.end(), r->begin(), r->end());
     }
   }
+  if (quorum_n) {
+    auto r = quorum_rows(quorum_n, !json);
+    if (!r.ok())
+      return report(r.error());
+    rows.insert(rows.end(), r->begin(), r->end());
+  }
   if (json) {
     nlohmann::json j;
     j["scenarios"] = nlohmann::json::array();
@@ -159,6 +175,11 @@ int demo(const std::string& mode,
     std::printf(
         "optimistic: cost = node-inferences per job (worker + watcher); latency in "
         "blocks from post to settlement; rounds <= ceil(log2 steps) + ceil(log2 chunks) + 2\n");
+  if (quorum_n)
+    std::printf(
+        "quorum:%u: cost = node-inferences per job; latency in blocks from post to settlement; "
+        "caught = every seated cheater slashed and the right output won\n",
+        quorum_n);
   return 0;
 }
 
@@ -172,7 +193,8 @@ void add_demo_command(CLI::App& app) {
   static std::uint32_t batch = 16;
   static std::string model_path, substitute_path;
   static bool matrix = false;
-  cmd->add_option("mode", mode, "only this mode (proof, optimistic)");
+  cmd->add_option("mode", mode,
+                  "only this mode: proof, optimistic, quorum:N (default: all, quorum:5)");
   cmd->add_option("--model", model_path,
                   "optimistic mode: the job's model (default: models/kjv-large.gguf)");
   cmd->add_option("--substitute", substitute_path,

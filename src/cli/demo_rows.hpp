@@ -37,4 +37,7 @@ Result<std::vector<Row>> optimistic_rows(const std::string& model_path,
                                          bool matrix,
                                          bool progress);
 
+/// Quorum mode's scenarios for quorum:n on MemoryLedger (roles::quorum_scenarios).
+Result<std::vector<Row>> quorum_rows(uint32_t n, bool progress);
+
 }  // namespace vinfer::cli

@@ -1,6 +1,7 @@
-// libFuzzer target: the ledger's record decoders (a database file is untrusted bytes once
-// it has been on disk). Byte 0 picks the decoder; a record that decodes must encode back
-// to the same bytes (the layouts are canonical), and a decoded game state must be safe
+// libFuzzer target: the ledger's record decoders — claims, game states, params, quorum
+// rounds, tallies and payouts — and the job's canonical bytes (a database file is
+// untrusted bytes once it has been on disk). Byte 0 picks the decoder; a record that decodes must
+// encode back to the same bytes (the layouts are canonical), and a decoded game state must be safe
 // to ask the game rules about.
 #include <cstddef>
 #include <cstdint>
@@ -17,7 +18,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 1)
     return 0;
   const std::span<const uint8_t> b(data + 1, size - 1);
-  switch (data[0] % 4) {
+  // Every decoder: what decodes must re-encode to the same bytes.
+  auto canonical = [&](const auto& decoded, auto encode) {
+    if (decoded.ok() && encode(*decoded) != std::vector<uint8_t>(b.begin(), b.end()))
+      std::abort();
+  };
+  switch (data[0] % 7) {
+    case 4:
+      canonical(ledger::decode_quorum_round(b), ledger::encode_quorum_round);
+      break;
+    case 5:
+      canonical(ledger::decode_quorum_tally(b), ledger::encode_quorum_tally);
+      break;
+    case 6:
+      canonical(ledger::decode_quorum_payout(b), ledger::encode_quorum_payout);
+      break;
     case 0: {
       auto c = ledger::decode_claim(b);
       if (c.ok() && ledger::encode_claim(*c) != std::vector<uint8_t>(b.begin(), b.end()))
