@@ -40,6 +40,8 @@ void add_eval_command(CLI::App& app);
 void add_bench_command(CLI::App& app);
 void add_prove_commands(CLI::App& app);
 void add_demo_command(CLI::App& app);
+/// `vinfer bench tolerance` (cmd_bench_tolerance.cpp), under the bench command.
+void add_bench_tolerance_command(CLI::App& bench);
 void add_econ_command(CLI::App& app);
 
 }  // namespace vinfer::cli

@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   vinfer::cli::add_eval_command(app);
   vinfer::cli::add_infer_command(app);
   vinfer::cli::add_bench_command(app);
+  vinfer::cli::add_bench_tolerance_command(*app.get_subcommand("bench"));
   vinfer::cli::add_prove_commands(app);
   vinfer::cli::add_demo_command(app);
   vinfer::cli::add_econ_command(app);
