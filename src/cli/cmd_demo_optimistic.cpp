@@ -7,24 +7,13 @@
 #include "vinfer/roles/optimistic.hpp"
 
 namespace vinfer::cli {
-namespace {
-
-Result<roles::LocalModel> local(const std::string& path, const char* fallback) {
-  const std::filesystem::path p =
-      path.empty() ? std::filesystem::path(VINFER_SOURCE_DIR) / "models" / fallback
-                   : std::filesystem::path(path);
-  VINFER_TRY(LoadedModel m, load_model(p));
-  return roles::LocalModel{std::move(m.model), std::move(m.commitment)};
-}
-
-}  // namespace
 
 Result<std::vector<Row>> optimistic_rows(const std::string& model_path,
                                          const std::string& substitute_path,
                                          bool matrix,
                                          bool progress) {
-  VINFER_TRY(roles::LocalModel claimed, local(model_path, "kjv-large.gguf"));
-  VINFER_TRY(roles::LocalModel other, local(substitute_path, "kjv-small.gguf"));
+  VINFER_TRY(roles::LocalModel claimed, demo_model(model_path, "kjv-large.gguf"));
+  VINFER_TRY(roles::LocalModel other, demo_model(substitute_path, "kjv-small.gguf"));
   model::Job job;
   job.model_root = claimed.c.root;
   job.tokens = claimed.m.tokenizer.encode("In the beginning", true);

@@ -8,19 +8,10 @@
 #include "vinfer/roles/quorum_scenario.hpp"
 
 namespace vinfer::cli {
-namespace {
-
-Result<roles::LocalModel> local(const std::filesystem::path& p) {
-  VINFER_TRY(LoadedModel m, load_model(p));
-  return roles::LocalModel{std::move(m.model), std::move(m.commitment)};
-}
-
-}  // namespace
 
 Result<std::vector<Row>> quorum_rows(uint32_t n, bool progress) {
-  const std::filesystem::path models = std::filesystem::path(VINFER_SOURCE_DIR) / "models";
-  VINFER_TRY(roles::LocalModel claimed, local(models / "kjv-large.gguf"));
-  VINFER_TRY(roles::LocalModel other, local(models / "kjv-small.gguf"));
+  VINFER_TRY(roles::LocalModel claimed, demo_model("", "kjv-large.gguf"));
+  VINFER_TRY(roles::LocalModel other, demo_model("", "kjv-small.gguf"));
   model::Job job;
   job.model_root = claimed.c.root;
   job.tokens = claimed.m.tokenizer.encode("In the beginning", true);

@@ -3,7 +3,17 @@
 
 #include <cstdio>
 
+#include "common.hpp"
+
 namespace vinfer::cli {
+
+Result<roles::LocalModel> demo_model(const std::string& path, const char* fallback) {
+  const std::filesystem::path p =
+      path.empty() ? std::filesystem::path(VINFER_SOURCE_DIR) / "models" / fallback
+                   : std::filesystem::path(path);
+  VINFER_TRY(LoadedModel m, load_model(p));
+  return roles::LocalModel{std::move(m.model), std::move(m.commitment)};
+}
 
 nlohmann::json row_json(const Row& r) {
   nlohmann::json j;

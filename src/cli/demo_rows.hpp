@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "vinfer/result.hpp"
+#include "vinfer/roles/execution.hpp"
 
 namespace vinfer::cli {
 
@@ -22,6 +23,10 @@ struct Row {
   std::optional<uint64_t> referee_macs;  ///< null where the mode has no referee
   std::string note;
 };
+
+/// A model file as a node holds it (canonical weights and commitment); an empty path is
+/// models/<fallback> of the source tree.
+Result<roles::LocalModel> demo_model(const std::string& path, const char* fallback);
 
 /// The row in the DESIGN §7 schema.
 nlohmann::json row_json(const Row& r);

@@ -21,6 +21,19 @@ std::string not_claimed(const JobRecord& j) {
   return std::string("the job is ") + job_status_name(j.status);
 }
 
+// The job a challenge or a finalize acts on: it must exist and hold a live claim.
+Result<const JobRecord*> claimed_job(const MemoryLedger::Impl& m,
+                                     const char* tx,
+                                     const std::string& subject,
+                                     const Hash& job_id) {
+  const JobRecord* j = m.find_job(job_id);
+  if (!j)
+    return tx_error(Errc::invalid_argument, tx, subject, "no such job");
+  if (j->status != JobStatus::claimed)
+    return tx_error(Errc::invalid_argument, tx, subject, not_claimed(*j));
+  return j;
+}
+
 }  // namespace
 
 void MemoryLedger::Impl::slash(const Address& loser,
@@ -124,11 +137,7 @@ Result<uint64_t> MemoryLedger::challenge(const Address& challenger, const Hash& 
   Impl& m = *impl_;
   const char* tx = "challenge";
   const std::string subject = job_subject(job_id);
-  const JobRecord* j = m.find_job(job_id);
-  if (!j)
-    return tx_error(Errc::invalid_argument, tx, subject, "no such job");
-  if (j->status != JobStatus::claimed)
-    return tx_error(Errc::invalid_argument, tx, subject, not_claimed(*j));
+  VINFER_TRY(const JobRecord* j, claimed_job(m, tx, subject, job_id));
   const ClaimRecord& c = *j->claim;
   if (m.st.block > c.window_end)
     return tx_error(Errc::invalid_argument, tx, subject,
@@ -235,11 +244,7 @@ Status MemoryLedger::finalize(const Hash& job_id) {
   Impl& m = *impl_;
   const char* tx = "finalize";
   const std::string subject = job_subject(job_id);
-  const JobRecord* j = m.find_job(job_id);
-  if (!j)
-    return tx_error(Errc::invalid_argument, tx, subject, "no such job");
-  if (j->status != JobStatus::claimed)
-    return tx_error(Errc::invalid_argument, tx, subject, not_claimed(*j));
+  VINFER_TRY(const JobRecord* j, claimed_job(m, tx, subject, job_id));
   const ClaimRecord& c = *j->claim;
   if (m.st.block <= c.window_end)
     return tx_error(Errc::invalid_argument, tx, subject,

@@ -33,28 +33,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case 6:
       canonical(ledger::decode_quorum_payout(b), ledger::encode_quorum_payout);
       break;
-    case 0: {
-      auto c = ledger::decode_claim(b);
-      if (c.ok() && ledger::encode_claim(*c) != std::vector<uint8_t>(b.begin(), b.end()))
-        std::abort();
+    case 0:
+      canonical(ledger::decode_claim(b), ledger::encode_claim);
       break;
-    }
     case 1: {
       auto g = ledger::decode_game_state(b);
+      canonical(g, ledger::encode_game_state);
       if (g.ok()) {
-        if (ledger::encode_game_state(*g) != std::vector<uint8_t>(b.begin(), b.end()))
-          std::abort();
         (void)dispute::timed_out(*g, 1000);
         (void)dispute::resolve_timeout(*g, 1000);
       }
       break;
     }
-    case 2: {
-      auto p = ledger::decode_params(b);
-      if (p.ok() && ledger::encode_params(*p) != std::vector<uint8_t>(b.begin(), b.end()))
-        std::abort();
+    case 2:
+      canonical(ledger::decode_params(b), ledger::encode_params);
       break;
-    }
     default: {
       auto j = model::Job::from_bytes(b);
       if (j.ok() && j->canonical_bytes() != std::vector<uint8_t>(b.begin(), b.end()))

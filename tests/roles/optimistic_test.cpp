@@ -8,7 +8,7 @@
 
 #include <filesystem>
 
-#include "engine/fixtures.hpp"
+#include "roles/fixtures.hpp"
 #include "vinfer/ledger/memory_ledger.hpp"
 #include "vinfer/model/load.hpp"
 #include "vinfer/model/synthetic.hpp"
@@ -27,16 +27,7 @@ LocalModel make(model::CanonicalModel m) {
   return out;
 }
 
-const LocalModel& synthetic(uint64_t seed) {
-  static std::map<uint64_t, std::unique_ptr<LocalModel>> cache;
-  auto& p = cache[seed];
-  if (!p) {
-    auto q = model::quantize(model::synthetic_model(engine::testing::small_config(), seed));
-    VINFER_ASSERT(q.ok());
-    p = std::make_unique<LocalModel>(make(std::move(q).value()));
-  }
-  return *p;
-}
+using testing::synthetic;
 
 const LocalModel& kjv(const std::string& name) {
   static std::map<std::string, std::unique_ptr<LocalModel>> cache;
@@ -51,11 +42,7 @@ const LocalModel& kjv(const std::string& name) {
 }
 
 model::Job job_on(const LocalModel& m, uint32_t max_tokens = 6) {
-  model::Job j;
-  j.model_root = m.c.root;
-  j.tokens = {m.m.tokenizer.bos(), 40, 41, 42};
-  j.max_tokens = max_tokens;
-  return j;
+  return testing::job_on(m, max_tokens);
 }
 
 void expect_honest_wins(const OptimisticOutcome& o, const std::string& what) {

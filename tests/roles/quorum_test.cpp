@@ -6,31 +6,15 @@
 #include <map>
 #include <memory>
 
-#include "engine/fixtures.hpp"
-#include "vinfer/model/synthetic.hpp"
+#include "roles/fixtures.hpp"
 #include "vinfer/roles/quorum_scenario.hpp"
 
 namespace vinfer::roles {
 namespace {
 
+using testing::job_on;
 const LocalModel& model_of(uint64_t seed) {
-  static std::map<uint64_t, std::unique_ptr<LocalModel>> cache;
-  auto& p = cache[seed];
-  if (!p) {
-    auto q = model::quantize(model::synthetic_model(engine::testing::small_config(), seed));
-    VINFER_ASSERT(q.ok());
-    p = std::make_unique<LocalModel>(LocalModel{std::move(q).value(), {}});
-    p->c = model::commit_model(p->m);
-  }
-  return *p;
-}
-
-model::Job job_on(const LocalModel& m) {
-  model::Job j;
-  j.model_root = m.c.root;
-  j.tokens = {m.m.tokenizer.bos(), 40, 41, 42};
-  j.max_tokens = 4;
-  return j;
+  return testing::synthetic(seed);
 }
 
 class QuorumScenarios : public ::testing::TestWithParam<uint32_t> {};
@@ -39,7 +23,7 @@ TEST_P(QuorumScenarios, LiarsAreSlashedHonestNodesNeverAndAColludingMajorityWins
   const uint32_t n = GetParam();
   const LocalModel& m = model_of(7);
   for (const QuorumScenario& sc : quorum_scenarios(n, model_of(8))) {
-    auto o = run_quorum(m, job_on(m), sc);
+    auto o = run_quorum(m, job_on(m, 4), sc);
     ASSERT_TRUE(o.ok()) << sc.name << ": " << o.error().to_string();
     SCOPED_TRACE(sc.name + ": " + o->verdict);
     EXPECT_TRUE(o->money_identity);
