@@ -32,15 +32,15 @@ nlohmann::json row_json(const Row& r) {
 }
 
 void print_rows(const std::vector<Row>& rows) {
-  std::printf("%-10s %-44s %-16s %-6s %-7s %-5s %-10s %-6s %-8s %s\n", "mode", "scenario",
+  std::printf("%-10s %-52s %-16s %-6s %-7s %-5s %-10s %-6s %-8s %s\n", "mode", "scenario",
               "cheater", "caught", "slashed", "cost", "latency", "rounds", "ref_macs", "note");
   for (const Row& r : rows) {
     char lat[32];
     std::snprintf(lat, sizeof lat, "%.4g %s", r.latency, r.latency_unit.c_str());
     const std::string rounds = r.rounds ? std::to_string(*r.rounds) : "-";
     const std::string macs = r.referee_macs ? std::to_string(*r.referee_macs) : "-";
-    std::printf("%-10s %-44s %-16s %-6s %-7s %-5.3g %-10s %-6s %-8s %s\n", r.mode.c_str(),
-                r.scenario.substr(0, 44).c_str(), r.cheater.c_str(), r.caught ? "yes" : "no",
+    std::printf("%-10s %-52s %-16s %-6s %-7s %-5.3g %-10s %-6s %-8s %s\n", r.mode.c_str(),
+                r.scenario.substr(0, 52).c_str(), r.cheater.c_str(), r.caught ? "yes" : "no",
                 r.honest_slashed ? "yes" : "no", r.cost_multiplier, lat, rounds.c_str(),
                 macs.c_str(), r.note.substr(0, 80).c_str());
   }
