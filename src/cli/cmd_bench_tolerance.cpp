@@ -132,6 +132,7 @@ int bench_tolerance(const ToleranceOptions& o) {
   progress.done();
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::vector<std::string> names;
+  names.reserve(settings.size());
   for (const Setting& s : settings)
     names.push_back(s.name());
   const double fp_rate = o.runs ? double(false_pos) / o.runs : 0;

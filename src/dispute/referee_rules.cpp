@@ -82,7 +82,7 @@ Result<RefereeContext> RefereeContext::create(const model::LlamaConfig& cfg,
                                               const Hash& weights_root,
                                               const model::Job& job) {
   VINFER_TRY(auto sched, model::Schedule::create(cfg, job));
-  RefereeContext c{cfg, norm_eps_q24, weights_root, job, std::move(sched), {}};
+  RefereeContext c{cfg, norm_eps_q24, weights_root, job, sched, {}};
   c.rope = arith::rope_table(cfg.head_dim(), cfg.seq_len, cfg.rope_theta);
   return c;
 }
@@ -198,7 +198,7 @@ Result<ElementValue> recompute_element(const RefereeContext& ctx,
       VINFER_TRY(const int64_t m, one(s.b.index, 0));
       if (m < 0 || m > (int64_t{1} << 31))
         return domain(ctx, k, "absmax " + std::to_string(m));
-      out.value = arith::quantize_elem(static_cast<int32_t>(x), m);
+      out.value = int64_t{arith::quantize_elem(static_cast<int32_t>(x), m)};  // int8, sign-extended
       break;
     }
     case Op::matmul: {
