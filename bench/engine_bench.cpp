@@ -1,12 +1,15 @@
 // Decode speed of the canonical int8 engine against the fp32 engine on a synthetic
-// ~10M-parameter model, one thread. Counters report tokens/s and weight bytes/s.
-// Real, multi-threaded numbers come from `vinfer bench`; ctest only smoke-runs this.
+// ~10M-parameter model, one thread, and the same int8 runs without a sink and with the
+// TraceRecorder (the cost of the trace). Counters report tokens/s and weight bytes/s.
+// Real, multi-threaded numbers come from `vinfer bench` and `vinfer bench trace`; ctest
+// only smoke-runs this.
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
 
 #include "vinfer/engine/engine.hpp"
 #include "vinfer/engine/fp32_engine.hpp"
+#include "vinfer/engine/trace.hpp"
 #include "vinfer/model/canonical.hpp"
 #include "vinfer/model/synthetic.hpp"
 
@@ -73,6 +76,31 @@ void BM_decode_fp32(benchmark::State& state) {
   set_counters(state, 4);
 }
 BENCHMARK(BM_decode_fp32)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// The pair below differs only in the sink: compare their times for the trace's overhead.
+void BM_run_plain(benchmark::State& state) {
+  Engine e(models().q, 1);
+  const model::Job job = decode_job();
+  for (auto _ : state) {
+    auto r = e.run(job);
+    benchmark::DoNotOptimize(r);
+  }
+  set_counters(state, 1);
+}
+BENCHMARK(BM_run_plain)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_run_traced(benchmark::State& state) {
+  Engine e(models().q, 1);
+  const model::Job job = decode_job();
+  for (auto _ : state) {
+    TraceRecorder rec;
+    auto r = e.run(job, &rec);
+    benchmark::DoNotOptimize(r);
+    benchmark::DoNotOptimize(rec.root());
+  }
+  set_counters(state, 1);
+}
+BENCHMARK(BM_run_traced)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 }  // namespace vinfer::engine

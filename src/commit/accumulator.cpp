@@ -6,9 +6,11 @@
 // a node of any larger one, so old roots and openings need no extra state.
 #include "vinfer/commit/accumulator.hpp"
 
+#include <algorithm>
 #include <bit>
 
 #include "vinfer/assert.hpp"
+#include "vinfer/commit/keccak_x8.hpp"
 #include "vinfer/commit/merkle.hpp"
 
 namespace vinfer::commit {
@@ -58,6 +60,45 @@ void TraceAccumulator::append(const Hash& step_root) {
     }
     const std::vector<Hash>& level = levels_[h];
     levels_[h + 1].push_back(merkle_node(level[level.size() - 2], level.back()));
+  }
+}
+
+void TraceAccumulator::append(std::span<const Hash> step_roots) {
+  if (step_roots.empty()) {
+    return;
+  }
+  if (levels_.empty()) {
+    levels_.emplace_back();
+  }
+  levels_[0].insert(levels_[0].end(), step_roots.begin(), step_roots.end());
+  // Height h had `before` nodes and has levels_[h].size() now: the pairs completed in
+  // between are the new parents j in [before / 2, size / 2), children 2j and 2j + 1 side by
+  // side in memory (64 bytes, merkle_node's preimage after the domain byte).
+  static_assert(sizeof(Hash[2]) == 64, "a node's children are 64 bytes");
+  const KeccakX8Fn hash8 = keccak256_x8_best();
+  std::uint64_t before = levels_[0].size() - step_roots.size();
+  for (std::size_t h = 0; levels_[h].size() / 2 > before / 2; ++h) {
+    if (levels_.size() == h + 1) {
+      levels_.emplace_back();
+    }
+    const std::uint64_t first = before / 2, end = levels_[h].size() / 2;
+    before = levels_[h + 1].size();
+    VINFER_ASSERT(before == first);
+    levels_[h + 1].resize(end);
+    for (std::uint64_t j0 = first; j0 < end; j0 += 8) {
+      const std::size_t count = static_cast<std::size_t>(std::min<std::uint64_t>(8, end - j0));
+      const std::uint8_t* msgs[8];
+      for (std::size_t k = 0; k < count; ++k) {
+        msgs[k] = levels_[h][2 * (j0 + k)].data();
+      }
+      hash8(kNodeDomain, msgs, count, 64, levels_[h + 1].data() + j0);
+    }
+  }
+}
+
+void TraceAccumulator::clear() {
+  for (std::vector<Hash>& level : levels_) {
+    level.clear();
   }
 }
 

@@ -2,6 +2,7 @@
 // openings.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <span>
 
@@ -18,5 +19,15 @@ Chunk chunk_at(std::span<const std::uint8_t> bytes, std::uint64_t index);
 
 /// chunk_leaf(chunk_at(bytes, index)) without copying a full chunk.
 Hash chunk_leaf_at(std::span<const std::uint8_t> bytes, std::uint64_t index);
+
+/// Bytes of a tensor root preimage after its domain byte: dtype, rows BE, cols BE, root.
+inline constexpr std::size_t kTensorPreimageBytes = 1 + 4 + 4 + 32;
+
+/// Writes dtype || rows (u32 BE) || cols (u32 BE) || chunks_root to out[0 .. 41).
+void tensor_preimage(DType t,
+                     std::uint32_t rows,
+                     std::uint32_t cols,
+                     const Hash& chunks_root,
+                     std::uint8_t* out);
 
 }  // namespace vinfer::commit::detail

@@ -51,14 +51,9 @@ Hash tensor_root_from_chunks_root(DType t,
                                   std::uint32_t rows,
                                   std::uint32_t cols,
                                   const Hash& chunks_root) {
-  std::uint8_t pre[1 + 1 + 4 + 4 + 32];
+  std::uint8_t pre[1 + detail::kTensorPreimageBytes];
   pre[0] = kTensorDomain;
-  pre[1] = static_cast<std::uint8_t>(t);
-  for (int i = 0; i < 4; ++i) {
-    pre[2 + i] = static_cast<std::uint8_t>(rows >> (24 - 8 * i));
-    pre[6 + i] = static_cast<std::uint8_t>(cols >> (24 - 8 * i));
-  }
-  std::memcpy(pre + 10, chunks_root.data(), chunks_root.size());
+  detail::tensor_preimage(t, rows, cols, chunks_root, pre + 1);
   return keccak256(pre);
 }
 
@@ -66,6 +61,16 @@ Hash tensor_root(DType t,
                  std::uint32_t rows,
                  std::uint32_t cols,
                  std::span<const std::uint8_t> bytes) {
+  const TensorView view{t, rows, cols, bytes};
+  Hash root;
+  tensor_roots({&view, 1}, {&root, 1});
+  return root;
+}
+
+Hash tensor_root_ref(DType t,
+                     std::uint32_t rows,
+                     std::uint32_t cols,
+                     std::span<const std::uint8_t> bytes) {
   VINFER_ASSERT(bytes.size() == detail::tensor_byte_size(t, rows, cols));
   const std::uint64_t chunks = tensor_chunk_count(t, rows, cols);
   MerkleRootBuilder b;
@@ -76,6 +81,19 @@ Hash tensor_root(DType t,
 }
 
 namespace detail {
+
+void tensor_preimage(DType t,
+                     std::uint32_t rows,
+                     std::uint32_t cols,
+                     const Hash& chunks_root,
+                     std::uint8_t* out) {
+  out[0] = static_cast<std::uint8_t>(t);
+  for (int i = 0; i < 4; ++i) {
+    out[1 + i] = static_cast<std::uint8_t>(rows >> (24 - 8 * i));
+    out[5 + i] = static_cast<std::uint8_t>(cols >> (24 - 8 * i));
+  }
+  std::memcpy(out + 9, chunks_root.data(), chunks_root.size());
+}
 
 std::size_t tensor_byte_size(DType t, std::uint32_t rows, std::uint32_t cols) {
   const std::size_t size = dtype_size(t);

@@ -15,6 +15,7 @@
 #include "proof/fp_fast.hpp"
 #include "proof/keccak_x8.hpp"
 #include "vinfer/assert.hpp"
+#include "vinfer/commit/keccak_x8.hpp"
 #include "vinfer/commit/merkle.hpp"
 #include "vinfer/proof/mle.hpp"
 #include "vinfer/proof/ntt.hpp"
@@ -326,7 +327,7 @@ PcsProverData pcs_commit(std::span<const Fp> values, const PcsParams& params) {
   // The column leaves. With AVX-512, eight columns at a time straight from the row-major
   // matrix (their word in row i is one 64-byte load); otherwise a cache-sized transpose of
   // `block` columns, then each leaf from contiguous bytes (keccak_x8.hpp).
-  const detail::KeccakX8Fn hash8 = detail::keccak256_x8_best();
+  const commit::KeccakX8Fn hash8 = commit::keccak256_x8_best();
   d.tree.assign(2 * n, commit::Hash{});
   if (n >= 8 && tensor::active_isa() == tensor::Isa::avx512) {
     const detail::KeccakColumnsX8Fn hash_cols = detail::keccak256_columns_x8_best();
@@ -495,7 +496,7 @@ Status pcs_verify(const commit::Hash& root,
     }
   }
   // The leaves H(0x04 || column) of the opened columns, eight at a time.
-  const detail::KeccakX8Fn hash8 = detail::keccak256_x8_best();
+  const commit::KeccakX8Fn hash8 = commit::keccak256_x8_best();
   for (std::size_t q0 = 0; q0 < pos.size(); q0 += 8) {
     const std::size_t count = std::min<std::size_t>(8, pos.size() - q0);
     const std::uint8_t* msgs[8];

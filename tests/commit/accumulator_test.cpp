@@ -1,4 +1,5 @@
-// Trace accumulator: roots from scratch, old roots, openings against every earlier size.
+// Trace accumulator: roots from scratch, old roots, openings against every earlier size,
+// batched appends, clear.
 #include "vinfer/commit/accumulator.hpp"
 
 #include <gtest/gtest.h>
@@ -6,6 +7,7 @@
 #include <vector>
 
 #include "vinfer/commit/merkle.hpp"
+#include "vinfer/tensor/isa.hpp"
 
 namespace vinfer::commit {
 namespace {
@@ -73,6 +75,42 @@ TEST(Accumulator, EveryLeafOpensAgainstEveryEarlierSize) {
       }
     }
   }
+}
+
+TEST(Accumulator, BatchedAppendsEqualSingleAppends) {
+  // Batches of every size around the eight-way hash's groups, at every alignment.
+  for (const bool scalar : {false, true}) {
+    tensor::set_isa_for_testing(scalar ? tensor::Isa::scalar : tensor::best_isa());
+    TraceAccumulator one, many;
+    std::uint64_t next = 0;
+    for (std::size_t batch : {1u, 2u, 3u, 0u, 7u, 8u, 9u, 16u, 17u, 31u, 64u, 100u, 5u}) {
+      std::vector<Hash> roots;
+      for (std::size_t k = 0; k < batch; ++k) {
+        roots.push_back(step_root(next++));
+        one.append(roots.back());
+      }
+      many.append(roots);
+      ASSERT_EQ(many.size(), one.size());
+      ASSERT_EQ(many.root(), one.root()) << "after " << one.size();
+    }
+    for (std::uint64_t at = 1; at <= one.size(); ++at) {
+      ASSERT_EQ(many.root_at(at), one.root_at(at)) << at;
+    }
+    // Cleared, the accumulator is an empty one that keeps its memory.
+    const Hash full = many.root();
+    many.clear();
+    ASSERT_EQ(many.size(), 0u);
+    ASSERT_EQ(many.root(), TraceAccumulator().root());
+    std::vector<Hash> all;
+    for (std::uint64_t i = 0; i < one.size(); ++i) {
+      all.push_back(one.leaf(i));
+    }
+    many.append(std::span(all).first(5));
+    ASSERT_EQ(many.root(), one.root_at(5));
+    many.append(std::span(all).subspan(5));
+    ASSERT_EQ(many.root(), full);
+  }
+  tensor::set_isa_for_testing(tensor::best_isa());
 }
 
 TEST(Accumulator, TamperedOpeningsFail) {

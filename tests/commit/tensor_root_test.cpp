@@ -1,4 +1,5 @@
-// Tensor roots: every element of random tensors opens to its value; tampering fails.
+// Tensor roots: every element of random tensors opens to its value; tampering fails; the
+// batched, eight-way roots equal the scalar reference.
 #include "vinfer/commit/tensor_root.hpp"
 
 #include <gtest/gtest.h>
@@ -6,6 +7,9 @@
 #include <cstring>
 #include <random>
 #include <vector>
+
+#include "vinfer/tensor/isa.hpp"
+#include "vinfer/tensor/thread_pool.hpp"
 
 namespace vinfer::commit {
 namespace {
@@ -183,6 +187,57 @@ TEST(TensorRoot, TamperedRangesFail) {
   RangeOpening empty = good;
   empty.end = empty.begin;
   EXPECT_FALSE(verify_range(tree.root(), x.dtype, x.rows, x.cols, empty).ok());
+}
+
+TEST(TensorRoot, BatchedRootsEqualTheScalarReferenceExactly) {
+  // Chunk counts around every group of eight leaves and every power of two, short last
+  // chunks; all in one batch, in batches of one, and split over a pool; on every ISA.
+  std::mt19937_64 rng(11);
+  std::vector<Tensor> xs;
+  for (DType t : {DType::i8, DType::i32, DType::i64}) {
+    const auto per_chunk = static_cast<std::uint32_t>(kChunkBytes / dtype_size(t));
+    for (std::uint32_t chunks : {0u, 1u, 2u, 3u, 7u, 8u, 9u, 15u, 16u, 17u, 63u, 64u, 65u, 300u}) {
+      for (std::uint32_t short_by : {0u, 1u, per_chunk - 1}) {
+        if (chunks > 0 || short_by == 0) {
+          const std::uint32_t cols = chunks * per_chunk - (chunks > 0 ? short_by : 0);
+          xs.push_back(random_tensor(t, 1, cols, rng));
+        }
+      }
+    }
+  }
+  xs.push_back(random_tensor(DType::i32, 7, 13, rng));
+  std::vector<Hash> want;
+  std::vector<TensorView> views;
+  for (const Tensor& x : xs) {
+    want.push_back(tensor_root_ref(x.dtype, x.rows, x.cols, x.bytes));
+    views.push_back({x.dtype, x.rows, x.cols, x.bytes});
+  }
+  tensor::ThreadPool pool(3);
+  for (tensor::Isa isa : tensor::available_isas()) {
+    tensor::set_isa_for_testing(isa);
+    for (tensor::ThreadPool* p : {static_cast<tensor::ThreadPool*>(nullptr), &pool}) {
+      std::vector<Hash> got(views.size());
+      tensor_roots(views, got, p);
+      for (std::size_t i = 0; i < xs.size(); ++i) {
+        EXPECT_EQ(got[i], want[i])
+            << tensor::isa_name(isa) << " " << dtype_name(xs[i].dtype) << " cols " << xs[i].cols;
+        EXPECT_EQ(tensor_root(xs[i].dtype, xs[i].rows, xs[i].cols, xs[i].bytes), want[i]);
+      }
+    }
+  }
+  tensor::set_isa_for_testing(tensor::best_isa());
+  // One hasher, its scratch reused: batches of every size, the whole batch last.
+  TensorRootHasher hasher(&pool);
+  for (std::size_t len : {std::size_t{1}, std::size_t{5}, views.size() / 2, views.size()}) {
+    std::vector<Hash> got(len);
+    hasher.roots(std::span(views).subspan(views.size() - len), got);
+    for (std::size_t i = 0; i < len; ++i) {
+      ASSERT_EQ(got[i], want[views.size() - len + i]) << len << " " << i;
+    }
+  }
+  std::vector<Hash> none;
+  tensor_roots({}, none);
+  hasher.roots({}, none);
 }
 
 TEST(TensorRoot, HugeShapesAreRejectedNotOverflowed) {

@@ -36,6 +36,11 @@ class TraceAccumulator {
  public:
   /// Appends the next step root.
   void append(const Hash& step_root);
+  /// Appends step roots in order: the same nodes as one append each, the new nodes of each
+  /// height hashed eight at a time (keccak256_x8_best).
+  void append(std::span<const Hash> step_roots);
+  /// Forgets every leaf (size 0) and keeps the memory, for the next trace.
+  void clear();
   /// Number of appends so far.
   std::uint64_t size() const { return levels_.empty() ? 0 : levels_[0].size(); }
   /// Leaf `index` < size().

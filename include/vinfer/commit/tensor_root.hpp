@@ -10,12 +10,18 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <vector>
 
 #include "vinfer/commit/keccak.hpp"
+#include "vinfer/commit/keccak_x8.hpp"
 #include "vinfer/commit/merkle.hpp"
 #include "vinfer/result.hpp"
+
+namespace vinfer::tensor {
+class ThreadPool;
+}
 
 namespace vinfer::commit {
 
@@ -64,11 +70,59 @@ Hash tensor_root_from_chunks_root(DType t,
                                   std::uint32_t cols,
                                   const Hash& chunks_root);
 
-/// The tensor root; `bytes.size()` must be rows * cols * dtype_size(t).
+/// The tensor root; `bytes.size()` must be rows * cols * dtype_size(t). Hashes eight chunk
+/// leaves (then eight Merkle nodes) at a time with keccak256_x8_best(), as TensorRootHasher.
 Hash tensor_root(DType t,
                  std::uint32_t rows,
                  std::uint32_t cols,
                  std::span<const std::uint8_t> bytes);
+
+/// One tensor to commit to: its shape and its rows * cols * dtype_size(dtype) bytes.
+struct TensorView {
+  DType dtype;
+  std::uint32_t rows;
+  std::uint32_t cols;
+  std::span<const std::uint8_t> bytes;
+};
+
+/// Computes many tensor roots at once and keeps its scratch memory between calls (the trace
+/// recorder's batches). The chunk leaves of all the tensors are hashed together eight at a
+/// time (keccak256_x8_best), then each Merkle level of all of them, then the roots, so many
+/// small tensors cost about what one tensor of their total size does. With a pool of more
+/// than one thread, the tensors are cut into one contiguous run per thread of about equal
+/// bytes; the roots never depend on the cut. Not thread-safe.
+class TensorRootHasher {
+ public:
+  /// `pool` (may be null: one thread) must outlive the hasher.
+  explicit TensorRootHasher(tensor::ThreadPool* pool = nullptr);
+  ~TensorRootHasher();
+  TensorRootHasher(const TensorRootHasher&) = delete;
+  TensorRootHasher& operator=(const TensorRootHasher&) = delete;
+
+  /// out[i] = tensor_root of tensors[i], for every i; out.size() == tensors.size().
+  void roots(std::span<const TensorView> tensors, std::span<Hash> out);
+
+ private:
+  struct Scratch;
+  static void roots_serial(KeccakX8Fn hash8,
+                           std::span<const TensorView> tensors,
+                           std::span<Hash> out,
+                           Scratch& s);
+  tensor::ThreadPool* pool_;
+  std::vector<std::unique_ptr<Scratch>> scratch_;  // one per thread
+};
+
+/// TensorRootHasher(pool).roots(tensors, out).
+void tensor_roots(std::span<const TensorView> tensors,
+                  std::span<Hash> out,
+                  tensor::ThreadPool* pool = nullptr);
+
+/// The same root, one chunk leaf and one Merkle node at a time with the scalar Keccak256:
+/// the reference tensor_root is tested against.
+Hash tensor_root_ref(DType t,
+                     std::uint32_t rows,
+                     std::uint32_t cols,
+                     std::span<const std::uint8_t> bytes);
 
 /// One chunk of a tensor and its Merkle path: opens every element inside the chunk.
 struct ElementOpening {
