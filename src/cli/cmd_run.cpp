@@ -62,7 +62,7 @@ int run_one(const RunOptions& o,
   job.top_p_q16 = top_p_q16;
   job.seed = o.seed;
 
-  engine::TraceRecorder recorder;
+  engine::TraceRecorder recorder(threads);  // hashes its batches on as many threads
   if (!o.json) {
     std::cout << prompt << std::flush;
   }
