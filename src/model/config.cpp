@@ -76,9 +76,10 @@ Status validate(const LlamaConfig& c) {
   if (c.n_layers > 1024) {
     return bad("n_layers", c.n_layers, "must be <= 1024");
   }
-  if (!std::isfinite(c.rope_theta) || !(c.rope_theta > 0.0f)) {
+  // RoPE's base frequency: theta^(-2i/d) must fall with i (arith::rope_table needs > 1).
+  if (!std::isfinite(c.rope_theta) || !(c.rope_theta > 1.0f)) {
     return fail(Errc::invalid_argument,
-                "config rope_theta = " + std::to_string(c.rope_theta) + ": must be finite and > 0");
+                "config rope_theta = " + std::to_string(c.rope_theta) + ": must be finite and > 1");
   }
   if (!std::isfinite(c.norm_eps) || !(c.norm_eps > 0.0f) || c.norm_eps > 1.0f) {
     return fail(Errc::invalid_argument,

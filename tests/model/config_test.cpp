@@ -62,6 +62,9 @@ TEST(Config, RejectsEachBrokenRule) {
   expect_invalid(with([](LlamaConfig& c) { c.n_layers = 1025; }), "n_layers");
   expect_invalid(with([](LlamaConfig& c) { c.rope_theta = NAN; }), "rope_theta");
   expect_invalid(with([](LlamaConfig& c) { c.rope_theta = -1; }), "rope_theta");
+  expect_invalid(with([](LlamaConfig& c) { c.rope_theta = 1.0f; }),
+                 "rope_theta");  // rope_table needs > 1
+  expect_invalid(with([](LlamaConfig& c) { c.rope_theta = 0.5f; }), "rope_theta");
   expect_invalid(with([](LlamaConfig& c) { c.norm_eps = 0; }), "norm_eps");
   expect_invalid(with([](LlamaConfig& c) { c.norm_eps = INFINITY; }), "norm_eps");
   // The bounds themselves are accepted.
