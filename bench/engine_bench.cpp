@@ -77,18 +77,7 @@ void BM_decode_fp32(benchmark::State& state) {
 }
 BENCHMARK(BM_decode_fp32)->Unit(benchmark::kMillisecond)->UseRealTime();
 
-// The pair below differs only in the sink: compare their times for the trace's overhead.
-void BM_run_plain(benchmark::State& state) {
-  Engine e(models().q, 1);
-  const model::Job job = decode_job();
-  for (auto _ : state) {
-    auto r = e.run(job);
-    benchmark::DoNotOptimize(r);
-  }
-  set_counters(state, 1);
-}
-BENCHMARK(BM_run_plain)->Unit(benchmark::kMillisecond)->UseRealTime();
-
+// BM_decode_int8 with the TraceRecorder as the sink: compare the two for the trace's overhead.
 void BM_run_traced(benchmark::State& state) {
   Engine e(models().q, 1);
   const model::Job job = decode_job();

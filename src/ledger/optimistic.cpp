@@ -34,6 +34,20 @@ Result<const JobRecord*> claimed_job(const MemoryLedger::Impl& m,
   return j;
 }
 
+// The game a move or a timeout acts on: it must exist and still be played.
+Result<const GameRecord*> open_game(const MemoryLedger::Impl& m,
+                                    const char* tx,
+                                    const std::string& subject,
+                                    uint64_t game_id) {
+  const GameRecord* g = m.find_game(game_id);
+  if (!g)
+    return tx_error(Errc::invalid_argument, tx, subject, "no such game");
+  if (g->status != GameStatus::open)
+    return tx_error(Errc::invalid_argument, tx, subject,
+                    std::string("the game is ") + game_status_name(g->status));
+  return g;
+}
+
 }  // namespace
 
 void MemoryLedger::Impl::slash(const Address& loser,
@@ -183,12 +197,7 @@ Status MemoryLedger::move(const Address& from, uint64_t game_id, const dispute::
   Impl& m = *impl_;
   const char* tx = "move";
   const std::string subject = game_subject(game_id);
-  const GameRecord* g = m.find_game(game_id);
-  if (!g)
-    return tx_error(Errc::invalid_argument, tx, subject, "no such game");
-  if (g->status != GameStatus::open)
-    return tx_error(Errc::invalid_argument, tx, subject,
-                    std::string("the game is ") + game_status_name(g->status));
+  VINFER_TRY(const GameRecord* g, open_game(m, tx, subject, game_id));
   dispute::Side side;
   if (from == g->worker)
     side = dispute::Side::defender;
@@ -225,12 +234,7 @@ Status MemoryLedger::resolve_timeout(uint64_t game_id) {
   Impl& m = *impl_;
   const char* tx = "resolve_timeout";
   const std::string subject = game_subject(game_id);
-  const GameRecord* g = m.find_game(game_id);
-  if (!g)
-    return tx_error(Errc::invalid_argument, tx, subject, "no such game");
-  if (g->status != GameStatus::open)
-    return tx_error(Errc::invalid_argument, tx, subject,
-                    std::string("the game is ") + game_status_name(g->status));
+  VINFER_TRY(const GameRecord* g, open_game(m, tx, subject, game_id));
   dispute::GameState next = g->state;
   if (auto ok = dispute::resolve_timeout(next, m.st.block); !ok)
     return tx_error(ok.error().code, tx, subject, ok.error().message);

@@ -27,6 +27,19 @@ bool eligible(const detail::State& st, const Params& p, const Address& a, Amount
   return stake > 0 && stake >= p.min_stake && st.keys.count(a) != 0;
 }
 
+// The quorum job a commit or a reveal acts on: it must exist and its round be unsettled.
+Result<const QuorumJobRecord*> unsettled_quorum_job(const MemoryLedger::Impl& m,
+                                                    const char* tx,
+                                                    const std::string& subject,
+                                                    const Hash& job_id) {
+  const QuorumJobRecord* q = m.find_quorum_job(job_id);
+  if (!q)
+    return tx_error(Errc::invalid_argument, tx, subject, "no such quorum job");
+  if (q->settled)
+    return tx_error(Errc::invalid_argument, tx, subject, "the round is settled");
+  return q;
+}
+
 }  // namespace
 
 // ---- node keys ----
@@ -153,11 +166,7 @@ Status MemoryLedger::quorum_commit(const Address& node,
   Impl& m = *impl_;
   const char* tx = "quorum_commit";
   const std::string subject = job_subject(job_id);
-  const QuorumJobRecord* q = m.find_quorum_job(job_id);
-  if (!q)
-    return tx_error(Errc::invalid_argument, tx, subject, "no such quorum job");
-  if (q->settled)
-    return tx_error(Errc::invalid_argument, tx, subject, "the round is settled");
+  VINFER_TRY(const QuorumJobRecord* q, unsettled_quorum_job(m, tx, subject, job_id));
   // Played on a copy: the round's rules reject without changing it, but the ledger does
   // not depend on that.
   quorum::Round next = q->round;
@@ -175,11 +184,7 @@ Status MemoryLedger::quorum_reveal(const Address& node,
   Impl& m = *impl_;
   const char* tx = "quorum_reveal";
   const std::string subject = job_subject(job_id);
-  const QuorumJobRecord* q = m.find_quorum_job(job_id);
-  if (!q)
-    return tx_error(Errc::invalid_argument, tx, subject, "no such quorum job");
-  if (q->settled)
-    return tx_error(Errc::invalid_argument, tx, subject, "the round is settled");
+  VINFER_TRY(const QuorumJobRecord* q, unsettled_quorum_job(m, tx, subject, job_id));
   quorum::Round next = q->round;
   if (auto ok = next.reveal(to_node_id(node), output_hash, salt, m.st.block); !ok)
     return tx_error(ok.error().code, tx, subject, ok.error().message);

@@ -21,11 +21,10 @@ dispute::PartyData Execution::party(const LocalModel& model) const {
 }
 
 void Execution::recommit(const model::Schedule& sched) {
-  acc = {};
-  for (uint64_t k = 0; k < outputs.size(); ++k) {
-    const model::Step s = sched.at(k);
-    acc.append(commit::tensor_root(model::op_dtype(s.op), s.rows, s.cols, outputs[k]));
-  }
+  engine::TraceRecorder rec;  // the trace as the engine's recorder commits it
+  for (uint64_t k = 0; k < outputs.size(); ++k)
+    rec.on_step(k, sched.at(k), outputs[k]);
+  acc = rec.accumulator();
   output_hash = acc.leaf(acc.size() - 1);
 }
 
@@ -38,12 +37,10 @@ Result<Execution> execute(const LocalModel& model, const model::Job& job, unsign
   x.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   x.job = job;
   x.outputs = std::move(col.outputs);
-  for (uint64_t k = 0; k < x.outputs.size(); ++k) {
-    const model::Step& s = col.steps[k];
-    x.acc.append(commit::tensor_root(model::op_dtype(s.op), s.rows, s.cols, x.outputs[k]));
-  }
+  VINFER_TRY(auto sched, model::Schedule::create(model.m.cfg, job));
+  x.recommit(sched);
+  VINFER_ASSERT(x.output_hash == r.output_hash);  // the last step is the output tensor
   x.tokens = r.tokens;
-  x.output_hash = r.output_hash;
   return x;
 }
 
