@@ -33,9 +33,11 @@ struct MemoryLedger::Impl {
   const JobRecord* find_job(const Hash& id) const;
   const GameRecord* find_game(uint64_t id) const;
   const QuorumJobRecord* find_quorum_job(const Hash& id) const;
-  /// The unsettled quorum job `node` is seated in, or nullptr.
+  const SampledJobRecord* find_sampled_job(const Hash& id) const;
+  /// The unsettled quorum job `node` is seated in (or the sampled job it works on), or
+  /// nullptr.
   const Hash* seat_of(const Address& node) const;
-  /// A job about to be posted (`quorum`: as a quorum job): its id is unused by either
+  /// A job about to be posted (`quorum`: as a quorum job): its id is unused by every
   /// mode, its model registered, and model::validate passes. The error is `tx`'s.
   Status check_new_job(const char* tx, const model::Job& job, bool quorum) const;
 
@@ -44,6 +46,7 @@ struct MemoryLedger::Impl {
   JobRecord& job_mut(const Hash& id);               ///< must exist
   GameRecord& game_mut(uint64_t id);                ///< must exist
   QuorumJobRecord& quorum_job_mut(const Hash& id);  ///< must exist
+  SampledJobRecord& sampled_job_mut(const Hash& id);  ///< must exist
   void set_key(const Address& node, const NodeKey& key);
   void credit(const Address& a, Amount amount);  ///< VINFER_ASSERTs no overflow
   void debit(const Address& a, Amount amount);   ///< VINFER_ASSERTs the balance covers it
@@ -70,6 +73,18 @@ struct MemoryLedger::Impl {
   /// Carries out a quorum round's payout (quorum.cpp): escrow to rewards and the refund,
   /// slashes out of stake, bounties, the burn; frees the seats.
   void pay_out(QuorumJobRecord& q, const quorum::Tally& tally, const quorum::Payout& payout);
+
+  /// Why `node` may not unbond because of sampled mode (sampled.cpp): it is a registered
+  /// auditor, or has committed an audit in a job not yet settled. Empty if neither.
+  std::string audit_hold(const Address& node) const;
+
+  /// The optimistic claim a sampled job escalated into has ended (sampled.cpp): a rejected
+  /// claim also costs the worker slash_bps of its stake; either way its seat is freed. A
+  /// job that did not come from sampled mode is left alone.
+  void sampled_claim_ended(const Hash& job_id, bool rejected);
+
+  /// Takes slash_bps of `node`'s bonded stake and burns it; returns the amount.
+  Amount slash_stake(const Address& node, const Hash& job_id, const std::string& why);
 
  private:
   void slash(const Address& loser, Amount bond, const Address& winner, const GameRecord& g);

@@ -39,6 +39,11 @@ const QuorumJobRecord* MemoryLedger::Impl::find_quorum_job(const Hash& id) const
   return it == st.quorum_jobs.end() ? nullptr : &it->second;
 }
 
+const SampledJobRecord* MemoryLedger::Impl::find_sampled_job(const Hash& id) const {
+  auto it = st.sampled_jobs.find(id);
+  return it == st.sampled_jobs.end() ? nullptr : &it->second;
+}
+
 const Hash* MemoryLedger::Impl::seat_of(const Address& node) const {
   auto it = st.seated.find(node);
   return it == st.seated.end() ? nullptr : &it->second;
@@ -62,6 +67,11 @@ GameRecord& MemoryLedger::Impl::game_mut(uint64_t id) {
 QuorumJobRecord& MemoryLedger::Impl::quorum_job_mut(const Hash& id) {
   dirty.quorum_jobs.insert(id);
   return st.quorum_jobs.at(id);
+}
+
+SampledJobRecord& MemoryLedger::Impl::sampled_job_mut(const Hash& id) {
+  dirty.sampled_jobs.insert(id);
+  return st.sampled_jobs.at(id);
 }
 
 void MemoryLedger::Impl::set_key(const Address& node, const NodeKey& key) {
@@ -257,8 +267,11 @@ Status MemoryLedger::unbond(const Address& from, Amount amount) {
                     "stake " + std::to_string(now) + " is less than " + std::to_string(amount));
   if (const Hash* job = m.seat_of(from))
     return tx_error(Errc::invalid_argument, "unbond", to_hex(from),
-                    "seated in the quorum of job " + short_hex(*job) +
-                        ", which is not settled (its stake is the round's collateral)");
+                    (m.find_sampled_job(*job) ? "the worker of sampled job " + short_hex(*job)
+                                              : "seated in the quorum of job " + short_hex(*job)) +
+                        ", which is not settled (its stake is the job's collateral)");
+  if (const std::string why = m.audit_hold(from); !why.empty())
+    return tx_error(Errc::invalid_argument, "unbond", to_hex(from), why);
   const Amount rest = now - amount;
   if (rest != 0 && rest < m.params.min_stake)
     return tx_error(Errc::invalid_argument, "unbond", to_hex(from),

@@ -94,6 +94,7 @@ void MemoryLedger::Impl::settle(GameRecord& g) {
   credit(j.client, j.escrow);
   emit(EventKind::refund, g.job_id, g.id, j.client, j.escrow);
   j.escrow = 0;
+  sampled_claim_ended(j.id, /*rejected=*/true);
   for (uint64_t other : j.games) {
     if (other == g.id || st.games.at(other).status != GameStatus::open)
       continue;
@@ -269,6 +270,7 @@ Status MemoryLedger::finalize(const Hash& job_id) {
   cm.bond = 0;
   mut.status = JobStatus::finalized;
   m.emit(EventKind::finalized, job_id, 0, cm.worker, 0);
+  m.sampled_claim_ended(job_id, /*rejected=*/false);
   return m.commit(tx);
 }
 

@@ -74,6 +74,9 @@ Status MemoryLedger::Impl::check_new_job(const char* tx, const model::Job& job, 
     return tx_error(
         Errc::invalid_argument, tx, subject,
         "already posted at block " + std::to_string(q->block) + (quorum ? "" : " as a quorum job"));
+  if (const SampledJobRecord* sj = find_sampled_job(id))
+    return tx_error(Errc::invalid_argument, tx, subject,
+                    "already posted at block " + std::to_string(sj->block) + " as a sampled job");
   auto mit = st.models.find(job.model_root);
   if (mit == st.models.end())
     return tx_error(Errc::invalid_argument, tx, subject,

@@ -259,6 +259,39 @@ Status SqliteStore::load_quorum_jobs(State& s) {
       });
 }
 
+Status SqliteStore::load_sampled(State& s) {
+  VINFER_CHECK(each_row(stmt("SELECT address, commitment FROM auditors"),
+                        [&](const Stmt& q) -> Status {
+                          Address a{};
+                          Hash c{};
+                          VINFER_CHECK(fixed(q, 0, a, "auditors: address"));
+                          VINFER_CHECK(fixed(q, 1, c, "auditors " + to_hex(a) + ": commitment"));
+                          if (c == Hash{})
+                            return fail(Errc::parse,
+                                        "open: auditors " + to_hex(a) + ": the zero commitment");
+                          s.auditors[a] = c;
+                          return ok_status();
+                        }));
+  return each_row(stmt("SELECT id, record FROM sampled_jobs"), [&](const Stmt& q) -> Status {
+    Hash id{};
+    VINFER_CHECK(fixed(q, 0, id, "sampled_jobs: id"));
+    const std::string where = "sampled_jobs " + short_hex(id);
+    auto j = decode_sampled_job(q.blob(1));
+    if (!j)
+      return damaged(where, j.error());
+    if (j->id != id)
+      return fail(Errc::mismatch, "open: " + where + ": the record is another job's");
+    if (s.quorum_jobs.count(id))
+      return fail(Errc::mismatch, "open: " + where + ": the id is a quorum job's too");
+    if (s.jobs.count(id) != (j->status == SampledStatus::disputed ? 1u : 0u))
+      return fail(Errc::mismatch, "open: " + where +
+                                      ": an optimistic job shares its id exactly when it is "
+                                      "disputed");
+    s.sampled_jobs[id] = std::move(j).value();
+    return ok_status();
+  });
+}
+
 Status SqliteStore::load_events(State& s) {
   return each_row(
       stmt("SELECT seq, block, kind, job_id, game, who, amount, detail FROM events ORDER BY seq"),

@@ -10,7 +10,7 @@ using wire::ByteReader;
 using wire::ByteWriter;
 namespace {
 
-constexpr uint64_t kSchemaVersion = 2;  // 2: node keys, quorum jobs, Params v2
+constexpr uint64_t kSchemaVersion = 3;  // 2: node keys, quorum jobs, Params v2; 3: sampled
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value BLOB NOT NULL);
@@ -33,6 +33,8 @@ CREATE TABLE IF NOT EXISTS quorum_jobs(id BLOB PRIMARY KEY, job BLOB NOT NULL,
   client BLOB NOT NULL, n INTEGER NOT NULL, reward_per_node INTEGER NOT NULL,
   escrow INTEGER NOT NULL, settled INTEGER NOT NULL, block INTEGER NOT NULL,
   round BLOB NOT NULL, tally BLOB NOT NULL, payout BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS auditors(address BLOB PRIMARY KEY, commitment BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS sampled_jobs(id BLOB PRIMARY KEY, record BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS events(seq INTEGER PRIMARY KEY, block INTEGER NOT NULL,
   kind INTEGER NOT NULL, job_id BLOB NOT NULL, game INTEGER NOT NULL, who BLOB NOT NULL,
   amount INTEGER NOT NULL, detail TEXT NOT NULL);
@@ -240,6 +242,20 @@ Status SqliteStore::write(const State& s, const Dirty& d) {
                      .bind(11, payout)
                      .run());
   }
+  for (const Address& a : d.auditors) {
+    auto it = s.auditors.find(a);
+    if (it == s.auditors.end()) {
+      VINFER_TRY(Stmt * q, stmt("DELETE FROM auditors WHERE address = ?"));
+      VINFER_CHECK(q->bind(1, a).run());
+    } else {
+      VINFER_TRY(Stmt * q, stmt("INSERT OR REPLACE INTO auditors VALUES(?, ?)"));
+      VINFER_CHECK(q->bind(1, a).bind(2, it->second).run());
+    }
+  }
+  for (const Hash& id : d.sampled_jobs) {
+    VINFER_TRY(Stmt * q, stmt("INSERT OR REPLACE INTO sampled_jobs VALUES(?, ?)"));
+    VINFER_CHECK(q->bind(1, id).bind(2, encode_sampled_job(s.sampled_jobs.at(id))).run());
+  }
   for (size_t i = d.events_from; i < s.events.size(); ++i) {
     const Event& e = s.events[i];
     VINFER_TRY(Stmt * q, stmt("INSERT INTO events VALUES(?, ?, ?, ?, ?, ?, ?, ?)"));
@@ -268,6 +284,7 @@ Result<State> SqliteStore::load() {
   VINFER_CHECK(load_games(s));
   VINFER_CHECK(load_keys(s));
   VINFER_CHECK(load_quorum_jobs(s));
+  VINFER_CHECK(load_sampled(s));
   VINFER_CHECK(load_events(s));
   if (auto seats = index_seats(s); !seats)
     return fail(seats.error().code, "open: quorum_jobs: " + seats.error().message);

@@ -59,6 +59,7 @@ class SqliteStore {
   Status load_games(State& s);
   Status load_keys(State& s);
   Status load_quorum_jobs(State& s);
+  Status load_sampled(State& s);  ///< the auditor registry and the sampled jobs
   Status load_events(State& s);
 
   Db db_;

@@ -47,11 +47,18 @@ struct State {
   std::map<Hash, JobRecord> jobs;
   std::map<uint64_t, GameRecord> games;
   std::map<Hash, QuorumJobRecord> quorum_jobs;
-  std::map<Address, Hash> seated;  ///< derived: node -> the unsettled quorum job it sits in
+  std::map<Address, Hash> auditors;  ///< registered audit commitments
+  std::map<Hash, SampledJobRecord> sampled_jobs;
+  /// derived: node -> the unsettled quorum job it sits in, or the sampled job it works on
+  std::map<Address, Hash> seated;
   std::vector<Event> events;       ///< events[i].seq == i
 };
 
-/// Rebuilds State::seated from the quorum jobs. An error (a damaged database) if a node
+/// True while a sampled job holds its worker's stake: from the post until it is settled,
+/// and while the optimistic claim it escalated into is live (`claim_live`).
+bool holds_worker(const SampledJobRecord& j, bool claim_live);
+
+/// Rebuilds State::seated from the quorum and sampled jobs. An error (a damaged database) if a node
 /// sits in two unsettled rounds, or has less bonded stake than a round's snapshot of it:
 /// the ledger never lets either happen.
 Status index_seats(State& s);
@@ -64,6 +71,8 @@ struct Dirty {
   std::set<Hash> jobs;  ///< the job row and its claim row
   std::set<uint64_t> games;
   std::set<Hash> quorum_jobs;
+  std::set<Address> auditors;  ///< written, or deleted if no longer registered
+  std::set<Hash> sampled_jobs;
   size_t events_from = 0;  ///< events[events_from..] are new
   void clear(size_t event_count) {
     accounts.clear();
@@ -72,6 +81,8 @@ struct Dirty {
     jobs.clear();
     games.clear();
     quorum_jobs.clear();
+    auditors.clear();
+    sampled_jobs.clear();
     events_from = event_count;
   }
 };

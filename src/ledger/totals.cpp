@@ -35,6 +35,8 @@ Totals compute_totals(const State& s) {
     add(t.bonds, game.bond);
   for (const auto& [id, q] : s.quorum_jobs)
     add(t.escrow, q.escrow);
+  for (const auto& [id, j] : s.sampled_jobs)
+    add(t.escrow, j.escrow);
   return t;
 }
 
@@ -57,7 +59,34 @@ Status index_seats(State& s) {
                                         " its seat in job " + short_hex(id) + " holds");
     }
   }
+  for (const auto& [id, j] : s.sampled_jobs) {
+    auto opt = s.jobs.find(id);
+    const bool live = opt != s.jobs.end() && opt->second.status == JobStatus::claimed;
+    if (!holds_worker(j, live))
+      continue;
+    const auto [it, fresh] = s.seated.emplace(j.worker, id);
+    if (!fresh)
+      return fail(Errc::mismatch, "node " + to_hex(j.worker) + " is held by the unsettled jobs " +
+                                      short_hex(it->second) + " and " + short_hex(id));
+  }
   return ok_status();
+}
+
+bool holds_worker(const SampledJobRecord& j, bool claim_live) {
+  switch (j.status) {
+    case SampledStatus::posted:
+    case SampledStatus::open:
+    case SampledStatus::escalated:
+      return true;
+    case SampledStatus::disputed:
+      return claim_live;
+    case SampledStatus::cancelled:
+    case SampledStatus::refused:
+    case SampledStatus::paid:
+    case SampledStatus::worker_slashed:
+      return false;
+  }
+  return false;
 }
 
 }  // namespace vinfer::ledger::detail

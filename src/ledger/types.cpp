@@ -91,6 +91,28 @@ Status validate(const Params& p) {
   return ok_status();
 }
 
+const char* sampled_status_name(SampledStatus s) {
+  switch (s) {
+    case SampledStatus::posted:
+      return "posted";
+    case SampledStatus::open:
+      return "open";
+    case SampledStatus::cancelled:
+      return "cancelled";
+    case SampledStatus::refused:
+      return "refused";
+    case SampledStatus::paid:
+      return "paid";
+    case SampledStatus::worker_slashed:
+      return "worker_slashed";
+    case SampledStatus::escalated:
+      return "escalated";
+    case SampledStatus::disputed:
+      return "disputed";
+  }
+  return "invalid";
+}
+
 const char* job_status_name(JobStatus s) {
   switch (s) {
     case JobStatus::open:

@@ -1,5 +1,5 @@
 // libFuzzer target: the ledger's record decoders — claims, game states, params, quorum
-// rounds, tallies and payouts — and the job's canonical bytes (a database file is
+// rounds, tallies and payouts, sampled jobs — and the job's canonical bytes (a database file is
 // untrusted bytes once it has been on disk). Byte 0 picks the decoder; a record that decodes must
 // encode back to the same bytes (the layouts are canonical), and a decoded game state must be safe
 // to ask the game rules about.
@@ -23,7 +23,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (decoded.ok() && encode(*decoded) != std::vector<uint8_t>(b.begin(), b.end()))
       std::abort();
   };
-  switch (data[0] % 7) {
+  switch (data[0] % 8) {
+    case 7:
+      canonical(ledger::decode_sampled_job(b), ledger::encode_sampled_job);
+      break;
     case 4:
       canonical(ledger::decode_quorum_round(b), ledger::encode_quorum_round);
       break;

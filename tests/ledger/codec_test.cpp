@@ -203,10 +203,12 @@ TEST(LedgerTypes, TotalsAndNames) {
   EXPECT_STREQ(event_kind_name(EventKind::deposit), "deposit");
   EXPECT_STREQ(event_kind_name(EventKind::finalized), "finalized");
   EXPECT_STREQ(event_kind_name(EventKind::stake_slashed), "stake_slashed");
-  EXPECT_EQ(kEventKindCount, 30u);
+  EXPECT_EQ(kEventKindCount, 41u);
+  EXPECT_STREQ(event_kind_name(EventKind::sampled_defended), "sampled_defended");
   // A kind's number is stored in databases: the quorum kinds came after the existing ones.
   static_assert(static_cast<int>(EventKind::finalized) == 21);
   static_assert(static_cast<int>(EventKind::key_registered) == 22);
+  static_assert(static_cast<int>(EventKind::auditor_registered) == 30);  // sampled mode's
   EXPECT_STREQ(job_status_name(JobStatus::rejected), "rejected");
   EXPECT_STREQ(game_status_name(GameStatus::closed), "closed");
 }

@@ -34,8 +34,14 @@ std::string observe(const Ledger& l) {
   o << "candidates";
   for (const quorum::Candidate& c : l.candidates())
     o << " " << to_hex(to_address(c.id)) << ":" << c.stake;
+  o << "\nauditors";
+  for (const quorum::RegisteredAuditor& r : l.auditors())
+    o << " " << to_hex(to_address(r.id)) << ":" << commit::to_hex(r.commitment);
   o << "\n";
   for (const Hash& id : jobs) {
+    if (auto sj = l.sampled_job(id))
+      o << "sampled job " << commit::to_hex(id) << " "
+        << commit::to_hex(commit::keccak256(encode_sampled_job(*sj))) << "\n";
     if (auto q = l.quorum_job(id)) {
       o << "quorum job " << commit::to_hex(id) << " escrow " << q->escrow << " settled "
         << q->settled << " round "

@@ -226,7 +226,7 @@ TEST(MemoryLedgerPersistence, AFileOfAnotherSchemaVersionIsRejected) {
   const std::string path = fresh_db("schema1");
   open_ok(path, conformance_params());
   damage(path, "UPDATE meta SET value = x'0000000000000001' WHERE key = 'schema'");
-  EXPECT_NE(open_error(path).find("schema version 1, this build reads 2"), std::string::npos);
+  EXPECT_NE(open_error(path).find("schema version 1, this build reads 3"), std::string::npos);
 }
 
 // A ledger with one quorum job on three staked nodes; returns the job id.

@@ -35,6 +35,18 @@
 //     u64 slashed_total | u64 bounty_total | u64 burned | u32 n |
 //     n nodes: node (20) | u8 outcome | u64 stake | u64 slashed | u64 reward | u64 bounty
 //
+//   SampledJob v1:  "VSJB" u16 1 | id | model_root | client (20) | worker (20) |
+//     u64 reward | u64 audit_fee | u32 audit_rate_bps | u32 p_bps | u64 escrow | u8 status |
+//     u64 block | u64 defend_deadline | u32 k, k auditors: id (20) | commitment |
+//     u32 e (0 or k + 1), e envelopes: to (20) | u32 n | n bytes (1 <= n <= 65536) |
+//     u8 has_round [job_id | worker (20) | u32 p_bps | u64 opened_at | u64 commit_deadline |
+//       u64 audit_deadline | u64 reveal_deadline | u8 worker_committed | worker_commitment |
+//       u8 worker_revealed | worker_output | u32 n, n seats: id (20) | registered |
+//       u8 committed | commitment | u8 revealed | output_hash] |
+//     u8 has_outcome [u8 verdict | u8 worker outcome | output_hash | u32 n, n audits:
+//       auditor (20) | u8 outcome | output_hash]
+//     (the outcome's disagreeing and slashed lists are implied by the audits)
+//
 // Beyond the layout, the quorum decoders check what every record the rules produce
 // satisfies (their messages name it): flags are 0 or 1, enums in range, a seat's stake
 // non-zero and each node seated once, the stakes sum to total_stake, the deadlines
@@ -89,5 +101,12 @@ Result<quorum::Tally> decode_quorum_tally(std::span<const uint8_t> bytes);
 std::vector<uint8_t> encode_quorum_payout(const quorum::Payout& p);
 /// Parses QuorumPayout v1.
 Result<quorum::Payout> decode_quorum_payout(std::span<const uint8_t> bytes);
+
+/// SampledJob v1.
+std::vector<uint8_t> encode_sampled_job(const SampledJobRecord& j);
+/// Parses SampledJob v1: flags and enums in range, increasing deadlines, each auditor seated
+/// once and never the worker, one envelope per recipient, and the parts (round, outcome)
+/// the status implies.
+Result<SampledJobRecord> decode_sampled_job(std::span<const uint8_t> bytes);
 
 }  // namespace vinfer::ledger

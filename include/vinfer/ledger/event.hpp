@@ -8,6 +8,12 @@
 // quorum_commit and a quorum_reveal per node that made one, and on settlement
 // quorum_settled followed by the money it moved: stake_slashed per node that lost stake,
 // node_paid per node paid, refund to the client for the rewards nobody earned, burn.
+//
+// A sampled job logs sampled_job_posted, sampled_delivered, sampled_commit, an
+// audit_commit per auditor that drew itself, sampled_reveal and audit_reveal (each spent
+// secret followed by auditor_retired), then sampled_settled and the money it moved; an
+// escalated job continues with sampled_defended (the worker's claim: the optimistic
+// events from result_posted on follow).
 #pragma once
 
 #include <cstdint>
@@ -48,7 +54,18 @@ namespace vinfer::ledger {
   X(quorum_reveal, "the node; detail: the output hash it revealed")                 \
   X(quorum_settled, "the client, the payment; detail: verdict, output")             \
   X(node_paid, "the node, reward + bounty; detail: both, outcome")                  \
-  X(stake_slashed, "the node, the stake taken; detail: its outcome")
+  X(stake_slashed, "the node, the stake taken; detail: its outcome")                \
+  X(auditor_registered, "the auditor; detail: its audit commitment")               \
+  X(auditor_retired, "the auditor; detail: why (retired, or its secret was spent)") \
+  X(sampled_job_posted, "the client, the escrow; detail: worker, auditors, p")     \
+  X(sampled_delivered, "the worker; detail: envelopes, deadlines")                 \
+  X(sampled_refused, "the worker that declined the job")                           \
+  X(sampled_commit, "the worker; detail: its commitment")                          \
+  X(audit_commit, "the auditor; detail: its commitment")                           \
+  X(sampled_reveal, "the worker; detail: the output hash it revealed")             \
+  X(audit_reveal, "the auditor; detail: the output hash it revealed")              \
+  X(sampled_settled, "the worker; detail: the verdict")                            \
+  X(sampled_defended, "the worker, its bond; detail: its claim's trace root")
 
 /// What an event records.
 enum class EventKind : uint8_t {

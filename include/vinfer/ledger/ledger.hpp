@@ -168,6 +168,72 @@ class Ledger {
   /// money as quorum::settle_round says and records the tally and the payout.
   virtual Status quorum_settle(const Hash& job_id) = 0;
 
+  // ---- sampled mode ----
+
+  /// Registers (or replaces) `node`'s audit commitment, quorum::audit_commitment(node,
+  /// secret) for a secret only it knows: it then sits in the auditor snapshot of every
+  /// sampled job posted from now on. It needs a registered key (its envelopes are sealed
+  /// to it) and bonded stake of at least min_stake, which stays bonded while it is
+  /// registered or has an unsettled audit. The zero hash is rejected.
+  virtual Status register_auditor(const Address& node, const Hash& commitment) = 0;
+  /// Withdraws `node`'s registration (jobs already posted keep their snapshot).
+  virtual Status retire_auditor(const Address& node) = 0;
+  /// The registered auditors, in address order.
+  virtual std::vector<quorum::RegisteredAuditor> auditors() const = 0;
+  /// Posts a sampled job: the client commits to the job by its id (the job itself travels
+  /// sealed, sampled_deliver), names a registered model, and escrows reward + audit_fee ×
+  /// (registered auditors). One worker is drawn from candidates() that are not auditors,
+  /// as post_quorum_job draws (n = 1); the auditors are snapshot. The id must be unused
+  /// by every mode.
+  virtual Result<Hash> post_sampled_job(const Address& client,
+                                        const Hash& job_id,
+                                        const Hash& model_root,
+                                        const SampledOffer& offer) = 0;
+  /// The client delivers the job sealed to the worker and to every snapshot auditor (one
+  /// envelope each, at most kMaxEnvelopeBytes); the round opens at this block.
+  virtual Status sampled_deliver(const Address& client,
+                                 const Hash& job_id,
+                                 const std::vector<Envelope>& envelopes) = 0;
+  /// The client withdraws a sampled job it has not delivered yet: refunded.
+  virtual Status sampled_cancel(const Address& client, const Hash& job_id) = 0;
+  /// The worker declines a delivered job before committing (its envelope does not open,
+  /// or the job is invalid): the client is refunded and nobody is slashed. It cannot know
+  /// yet whether the job will be audited, so declining reveals nothing and dodges nothing.
+  virtual Status sampled_refuse(const Address& worker, const Hash& job_id) = 0;
+  /// A sampled job.
+  virtual Result<SampledJobRecord> sampled_job(const Hash& id) const = 0;
+  /// The worker commits (quorum::SampledRound::commit judges it).
+  virtual Status sampled_commit(const Address& worker, const Hash& job_id, const Hash& c) = 0;
+  /// An auditor that drew itself commits its own output (SampledRound::audit_commit).
+  virtual Status audit_commit(const Address& auditor, const Hash& job_id, const Hash& c) = 0;
+  /// The worker opens its commitment (SampledRound::reveal).
+  virtual Status sampled_reveal(const Address& worker,
+                                const Hash& job_id,
+                                const Hash& output_hash,
+                                const Hash& salt) = 0;
+  /// An auditor opens its commitment and proves its selection with its secret
+  /// (SampledRound::audit_reveal); the secret is then spent and its registration retired.
+  virtual Status audit_reveal(const Address& auditor,
+                              const Hash& job_id,
+                              const Hash& output_hash,
+                              const Hash& salt,
+                              const Hash& secret) = 0;
+  /// After the reveal deadline, anyone settles once: paid (worker reward, audit fees),
+  /// worker_slashed (slash_bps of its stake burned, client refunded), or escalated (the
+  /// worker has challenge_window blocks to sampled_defend). Silent auditors lose slash_bps
+  /// of their stake. Called again on an escalated job after its defend deadline: the
+  /// worker did not defend and is slashed.
+  virtual Status sampled_settle(const Hash& job_id) = 0;
+  /// The worker of an escalated job defends: it publishes the job (its id and model must
+  /// match), and a claim with the output it revealed, admitted as post_result admits one
+  /// (with its bond). The job becomes an optimistic job under the same id, claimed, with
+  /// the reward in its escrow; the disagreeing auditors (anyone) challenge it there. If a
+  /// challenger wins, the worker also loses slash_bps of its stake.
+  virtual Status sampled_defend(const Address& worker,
+                                const model::Job& job,
+                                const dispute::Claim& claim,
+                                std::span<const Hash> last_peaks) = 0;
+
   // ---- observation ----
 
   /// Every event with seq >= since_seq, in order.

@@ -94,6 +94,36 @@ class MemoryLedger final : public Ledger {
                        const Hash& salt) override;
   Status quorum_settle(const Hash& job_id) override;
 
+  Status register_auditor(const Address& node, const Hash& commitment) override;
+  Status retire_auditor(const Address& node) override;
+  std::vector<quorum::RegisteredAuditor> auditors() const override;
+  Result<Hash> post_sampled_job(const Address& client,
+                                const Hash& job_id,
+                                const Hash& model_root,
+                                const SampledOffer& offer) override;
+  Status sampled_deliver(const Address& client,
+                         const Hash& job_id,
+                         const std::vector<Envelope>& envelopes) override;
+  Status sampled_cancel(const Address& client, const Hash& job_id) override;
+  Status sampled_refuse(const Address& worker, const Hash& job_id) override;
+  Result<SampledJobRecord> sampled_job(const Hash& id) const override;
+  Status sampled_commit(const Address& worker, const Hash& job_id, const Hash& c) override;
+  Status audit_commit(const Address& auditor, const Hash& job_id, const Hash& c) override;
+  Status sampled_reveal(const Address& worker,
+                        const Hash& job_id,
+                        const Hash& output_hash,
+                        const Hash& salt) override;
+  Status audit_reveal(const Address& auditor,
+                      const Hash& job_id,
+                      const Hash& output_hash,
+                      const Hash& salt,
+                      const Hash& secret) override;
+  Status sampled_settle(const Hash& job_id) override;
+  Status sampled_defend(const Address& worker,
+                        const model::Job& job,
+                        const dispute::Claim& claim,
+                        std::span<const Hash> last_peaks) override;
+
   std::vector<Event> events(uint64_t since_seq = 0) const override;
   Totals totals() const override;
 

@@ -16,6 +16,7 @@
 #include "vinfer/ledger/address.hpp"
 #include "vinfer/model/config.hpp"
 #include "vinfer/model/job.hpp"
+#include "vinfer/quorum/audit.hpp"
 #include "vinfer/quorum/payout.hpp"
 #include "vinfer/quorum/round.hpp"
 #include "vinfer/quorum/types.hpp"
@@ -160,6 +161,65 @@ struct QuorumJobRecord {
   bool operator==(const QuorumJobRecord&) const = default;
 };
 
+/// What a client pays for a sampled job (DESIGN §1, sampled:p).
+struct SampledOffer {
+  Amount reward = 0;     ///< paid to the worker for an accepted answer
+  Amount audit_fee = 0;  ///< paid to each auditor that proves its selection and reveals
+  /// Expected audits per job, in basis points (1000: one job in ten re-run): with k
+  /// registered auditors each draws at p_bps = ceil(audit_rate_bps / k), at most 10000.
+  uint32_t audit_rate_bps = 1000;
+  bool operator==(const SampledOffer&) const = default;
+};
+
+/// Where a sampled job is in its life.
+enum class SampledStatus : uint8_t {
+  posted,          ///< worker drawn, auditors snapshot; waiting for the client's envelopes
+  open,            ///< envelopes delivered: the round (commit, audit, reveal) runs
+  cancelled,       ///< the client withdrew it before delivering: refunded
+  refused,         ///< the worker declined it in the commit phase: refunded, nobody slashed
+  paid,            ///< settled: no audit disagreed; the worker was paid
+  worker_slashed,  ///< settled: the worker did not commit, reveal or defend; slashed
+  escalated,       ///< settled with a disagreeing audit: the worker must defend its claim
+  disputed,        ///< the worker defended: the job is an optimistic claim with games
+};
+
+/// Human-readable name of a sampled status.
+const char* sampled_status_name(SampledStatus s);
+
+/// A job sealed to one recipient (roles/sealed.hpp's bytes; the ledger only stores them).
+struct Envelope {
+  Address to{};
+  std::vector<uint8_t> sealed;
+  bool operator==(const Envelope&) const = default;
+};
+
+/// Longest sealed envelope a ledger stores.
+inline constexpr size_t kMaxEnvelopeBytes = 1 << 16;
+
+/// A sampled job (DESIGN §1, sampled:p): one worker drawn by stake when it was posted, the
+/// registered auditors snapshot then, the job itself only as sealed envelopes (one to the
+/// worker, one to every auditor, so that nobody can tell from the ledger who will audit),
+/// its escrow (reward + audit_fee per auditor until settled), its round once delivered and
+/// its outcome once settled. The job's plaintext reaches the ledger only if the worker
+/// must defend its answer in the dispute game; the job then continues as an optimistic
+/// job (JobRecord) under the same id.
+struct SampledJobRecord {
+  Hash id{};  ///< model::Job::id() of the sealed job
+  Hash model_root{};
+  Address client{}, worker{};
+  SampledOffer offer;
+  uint32_t p_bps = 0;  ///< each auditor's draw probability
+  Amount escrow = 0;   ///< still held
+  SampledStatus status = SampledStatus::posted;
+  uint64_t block = 0;            ///< when it was posted
+  uint64_t defend_deadline = 0;  ///< escalated: last block the worker may defend
+  std::vector<quorum::RegisteredAuditor> auditors;  ///< snapshot at post, in address order
+  std::vector<Envelope> envelopes;                  ///< the worker's, then the auditors' in order
+  std::optional<quorum::SampledRound> round;        ///< set when delivered
+  std::optional<quorum::SampledOutcome> outcome;    ///< set when settled
+  bool operator==(const SampledJobRecord&) const = default;
+};
+
 /// The money of a ledger, each bucket summed over the records that hold it. `deposits`
 /// (net of withdrawals) and `burned` are the two accounts outside the participants.
 struct Totals {
@@ -168,7 +228,7 @@ struct Totals {
   Amount stakes = 0;     ///< bonded stake (a quorum slash takes from it)
   Amount unbonding = 0;  ///< stake waiting out its unbonding delay
   Amount bonds = 0;      ///< worker bonds of live claims + challenger bonds of open games
-  Amount escrow = 0;     ///< job payments held (optimistic and quorum jobs)
+  Amount escrow = 0;     ///< job payments held (optimistic, quorum and sampled jobs)
   Amount burned = 0;     ///< slashed and not paid to anyone
   /// DESIGN §6: deposits == balances + stakes + unbonding + bonds + escrow + burned.
   bool holds() const;
