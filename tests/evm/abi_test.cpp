@@ -1,0 +1,54 @@
+// ABI encoding against the Solidity documentation's examples and solc's own selectors.
+#include <gtest/gtest.h>
+
+#include "evm/chain.hpp"
+#include "ledger/evm/abi.hpp"
+#include "ledger/evm/referee_calldata.hpp"
+
+namespace vinfer::ledger::evm {
+namespace {
+
+TEST(EvmAbi, EncodesTheSpecificationExamples) {
+  // docs.soliditylang.org, "Contract ABI Specification", Examples: baz(69, true).
+  EXPECT_EQ(abi::to_hex(abi::calldata("baz(uint32,bool)", {abi::uint_(69), abi::uint_(1)})),
+            "0xcdcd77c0"
+            "0000000000000000000000000000000000000000000000000000000000000045"
+            "0000000000000000000000000000000000000000000000000000000000000001");
+  // sam("dave", true, [1, 2, 3]): dynamic bytes and a dynamic array, offsets 0x60 and 0xa0.
+  const std::vector<uint8_t> dave = {'d', 'a', 'v', 'e'};
+  EXPECT_EQ(abi::to_hex(abi::calldata("sam(bytes,bool,uint256[])",
+                                      {abi::bytes(dave), abi::uint_(1),
+                                       abi::array({abi::uint_(1), abi::uint_(2), abi::uint_(3)})})),
+            "0xa5643bf2"
+            "0000000000000000000000000000000000000000000000000000000000000060"
+            "0000000000000000000000000000000000000000000000000000000000000001"
+            "00000000000000000000000000000000000000000000000000000000000000a0"
+            "0000000000000000000000000000000000000000000000000000000000000004"
+            "6461766500000000000000000000000000000000000000000000000000000000"
+            "0000000000000000000000000000000000000000000000000000000000000003"
+            "0000000000000000000000000000000000000000000000000000000000000001"
+            "0000000000000000000000000000000000000000000000000000000000000002"
+            "0000000000000000000000000000000000000000000000000000000000000003");
+  EXPECT_EQ(abi::to_hex(abi::encode(abi::int_(-2))),
+            "0xfffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe");
+}
+
+TEST(EvmAbi, DecodesIntsAndRejectsWhatDoesNotFit) {
+  auto w = abi::encode(abi::int_(-123456789));
+  ASSERT_EQ(abi::decode_int(w).value(), -123456789);
+  w[3] = 0x00;  // no longer a sign extension of an int64
+  EXPECT_FALSE(abi::decode_int(w).ok());
+  EXPECT_FALSE(abi::decode_int(std::vector<uint8_t>(31)).ok());
+  EXPECT_FALSE(abi::from_hex("0x123").ok());
+  EXPECT_FALSE(abi::from_hex("0xzz").ok());
+}
+
+TEST(EvmAbi, RefereeSignatureIsTheOneSolcCompiled) {
+  const auto& ids = testing::artifacts()["contracts"]["OneStepReferee"]["methodIdentifiers"];
+  ASSERT_TRUE(ids.contains(kMatmulElementSignature)) << ids.dump();
+  EXPECT_EQ("0x" + ids[kMatmulElementSignature].get<std::string>(),
+            abi::to_hex(abi::selector(kMatmulElementSignature)));
+}
+
+}  // namespace
+}  // namespace vinfer::ledger::evm
