@@ -1,6 +1,8 @@
-// `vinfer demo [MODE] [--json]`: every verification mode that exists so far, with honest and
-// cheating workers, in the one schema of DESIGN §7. Today: proof mode on the MNIST MLP and
-// optimistic mode on the kjv models (optimistic_rows, cmd_demo_optimistic.cpp).
+// `vinfer demo [MODE] [--json]`: every verification mode, with honest and cheating workers,
+// in the one schema of DESIGN §7: proof mode on the MNIST MLP, optimistic, quorum:N and
+// sampled:P on the kjv models (cmd_demo_optimistic.cpp, cmd_demo_quorum.cpp,
+// cmd_demo_sampled.cpp).
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 
@@ -111,14 +113,44 @@ Result<std::vector<Row>> proof_rows(std::uint32_t batch) {
   return rows;
 }
 
+// "sampled:P" with P a decimal in (0, 1] (at most 4 decimals) -> P in basis points.
+Result<uint32_t> parse_sampled(const std::string& mode) {
+  const std::string p = mode.substr(8);
+  const auto bad = [&] {
+    return fail(Errc::invalid_argument,
+                "demo mode '" + mode + "': P in sampled:P must be a decimal in (0, 1], e.g. 0.1");
+  };
+  if (p.empty() || p.size() > 6 || p.find_first_not_of("0123456789.") != std::string::npos ||
+      std::count(p.begin(), p.end(), '.') > 1 || p.front() == '.' || p.back() == '.')
+    return bad();
+  const size_t dot = p.find('.');
+  const std::string whole = p.substr(0, dot);
+  std::string frac = dot == std::string::npos ? "" : p.substr(dot + 1);
+  if (whole.size() > 1 || frac.size() > 4)
+    return bad();
+  frac.resize(4, '0');
+  const uint32_t bps = static_cast<uint32_t>(std::stoul(whole) * 10000 + std::stoul(frac));
+  if (bps == 0 || bps > 10000)
+    return bad();
+  return bps;
+}
+
 int demo(const std::string& mode,
          bool json,
          std::uint32_t batch,
          const std::string& model_path,
          const std::string& substitute_path,
-         bool matrix) {
-  // quorum:N (N odd or even, 1..15); `vinfer demo` alone runs quorum:5.
+         bool matrix,
+         std::uint32_t sampled_jobs) {
+  // quorum:N (N odd or even, 1..15); `vinfer demo` alone runs quorum:5 and sampled:0.1.
   uint32_t quorum_n = mode.empty() ? 5 : 0;
+  uint32_t sampled_bps = mode.empty() ? 1000 : 0;
+  if (mode.rfind("sampled:", 0) == 0) {
+    auto bps = parse_sampled(mode);
+    if (!bps)
+      return report(bps.error());
+    sampled_bps = *bps;
+  }
   if (mode.rfind("quorum:", 0) == 0) {
     const std::string n = mode.substr(7);
     if (n.empty() || n.size() > 2 || n.find_first_not_of("0123456789") != std::string::npos ||
@@ -127,10 +159,11 @@ int demo(const std::string& mode,
           fail(Errc::invalid_argument, "demo mode '" + mode + "': N in quorum:N must be 1 to 15"));
     quorum_n = static_cast<uint32_t>(std::stoul(n));
   }
-  if (!mode.empty() && mode != "proof" && mode != "optimistic" && quorum_n == 0) {
-    return report(fail(Errc::unsupported, "demo mode '" + mode +
-                                              "' does not exist yet (have: proof, optimistic, "
-                                              "quorum:N; sampled:P comes with issue 5)"));
+  if (!mode.empty() && mode != "proof" && mode != "optimistic" && quorum_n == 0 &&
+      sampled_bps == 0) {
+    return report(fail(Errc::invalid_argument,
+                       "demo mode '" + mode +
+                           "' does not exist (have: proof, optimistic, quorum:N, sampled:P)"));
   }
   std::vector<Row> rows;
   if (mode.empty() || mode == "proof") {
@@ -160,11 +193,27 @@ int demo(const std::string& mode,
       return report(r.error());
     rows.insert(rows.end(), r->begin(), r->end());
   }
+  SampledEconomics econ;
+  if (sampled_bps) {
+    auto r = sampled_rows(sampled_bps, sampled_jobs, !json, &econ);
+    if (!r.ok())
+      return report(r.error());
+    rows.insert(rows.end(), r->begin(), r->end());
+  }
   if (json) {
     nlohmann::json j;
     j["scenarios"] = nlohmann::json::array();
     for (const Row& r : rows)
       j["scenarios"].push_back(row_json(r));
+    if (sampled_bps)
+      j["sampled_economics"] = {{"cost", econ.cost},
+                                {"reward", econ.reward},
+                                {"stake", econ.stake},
+                                {"p_audit", econ.p_audit},
+                                {"simulated_jobs", econ.jobs},
+                                {"cheat_profit_per_job", econ.cheat_per_job},
+                                {"honest_profit_per_job", econ.honest_per_job},
+                                {"breakeven_stake", econ.breakeven_stake}};
     print_json(j);
     return 0;
   }
@@ -180,6 +229,18 @@ int demo(const std::string& mode,
         "quorum:%u: cost = node-inferences per job; latency in blocks from post to settlement; "
         "caught = every seated cheater slashed and the right output won\n",
         quorum_n);
+  if (sampled_bps) {
+    std::printf(
+        "sampled:%g: cost = node-inferences per job (worker + audits + disputes), %u jobs per "
+        "scenario; caught = no audited cheat got through\n",
+        sampled_bps / 10000.0, sampled_jobs);
+    std::printf(
+        "sampled economics (C = %g assumed, R = %g, S = stake %g): an honest auditor draws a job "
+        "with p = %.4f; always cheating earns %.2f per job (simulated, %llu jobs) against %.2f "
+        "honest; cheating pays only below a stake of %.1f\n",
+        econ.cost, econ.reward, econ.stake, econ.p_audit, econ.cheat_per_job,
+        static_cast<unsigned long long>(econ.jobs), econ.honest_per_job, econ.breakeven_stake);
+  }
   return 0;
 }
 
@@ -193,8 +254,10 @@ void add_demo_command(CLI::App& app) {
   static std::uint32_t batch = 16;
   static std::string model_path, substitute_path;
   static bool matrix = false;
+  static std::uint32_t sampled_jobs = 200;
   cmd->add_option("mode", mode,
-                  "only this mode: proof, optimistic, quorum:N (default: all, quorum:5)");
+                  "only this mode: proof, optimistic, quorum:N, sampled:P (default: all, with "
+                  "quorum:5 and sampled:0.1)");
   cmd->add_option("--model", model_path,
                   "optimistic mode: the job's model (default: models/kjv-large.gguf)");
   cmd->add_option("--substitute", substitute_path,
@@ -206,8 +269,15 @@ void add_demo_command(CLI::App& app) {
   cmd->add_flag("--matrix", matrix,
                 "optimistic mode: the whole adversary matrix (every cheater x first, middle "
                 "and last step), on both kjv models unless --model is given");
-  cmd->add_flag("--json", json, "print {\"scenarios\": [...]} (DESIGN §7 schema)");
-  cmd->callback([] { std::exit(demo(mode, json, batch, model_path, substitute_path, matrix)); });
+  cmd->add_option("--jobs", sampled_jobs, "sampled mode: jobs per scenario")
+      ->default_val(200)
+      ->check(CLI::Range(1u, 10000u));
+  cmd->add_flag("--json", json,
+                "print {\"scenarios\": [...]} (DESIGN §7 schema; sampled mode adds "
+                "\"sampled_economics\")");
+  cmd->callback([] {
+    std::exit(demo(mode, json, batch, model_path, substitute_path, matrix, sampled_jobs));
+  });
 }
 
 }  // namespace vinfer::cli

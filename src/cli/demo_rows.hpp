@@ -45,4 +45,26 @@ Result<std::vector<Row>> optimistic_rows(const std::string& model_path,
 /// Quorum mode's scenarios for quorum:n on MemoryLedger (roles::quorum_scenarios).
 Result<std::vector<Row>> quorum_rows(uint32_t n, bool progress);
 
+/// What always cheating earns in sampled mode at the demo's numbers (quorum/economics.hpp):
+/// C is an assumption (running the model costs half the reward), R and S are the demo's
+/// reward and stake (roles::kSampledReward, kSampledStake; a cheater that loses a dispute
+/// also loses its bond, left out here).
+struct SampledEconomics {
+  double cost = 50, reward = 100, stake = 1000;
+  uint64_t jobs = 100'000;     ///< simulated
+  double p_audit = 0;          ///< chance per job that an honest auditor draws it
+  double cheat_per_job = 0;    ///< simulated mean profit of always cheating
+  double honest_per_job = 0;   ///< R − C
+  double breakeven_stake = 0;  ///< below it, cheating pays: C / p − R
+};
+Result<SampledEconomics> sampled_economics(double p_audit);
+
+/// Sampled mode's scenarios (roles::sampled_scenarios) at `audit_rate_bps` expected audits
+/// per job, `jobs` jobs each; `econ`, if set, gets the economics at the honest scenario's
+/// audit probability.
+Result<std::vector<Row>> sampled_rows(uint32_t audit_rate_bps,
+                                      uint32_t jobs,
+                                      bool progress,
+                                      SampledEconomics* econ);
+
 }  // namespace vinfer::cli

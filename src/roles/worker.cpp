@@ -20,6 +20,17 @@ Status Worker::serve(const Hash& job_id) {
                                           cfg_.at_step, cfg_.threads));
   VINFER_TRY(auto ctx, context_of(ledger_, rec.job));
   VINFER_CHECK(ledger_.post_result(self_, x.claim(), x.last_peaks()));
+  return adopt(std::move(x), std::move(ctx));
+}
+
+Status Worker::defend_sampled(Execution x) {
+  VINFER_TRY(auto ctx, context_of(ledger_, x.job));
+  VINFER_CHECK(ledger_.sampled_defend(self_, x.job, x.claim(), x.last_peaks()));
+  return adopt(std::move(x), std::move(ctx));
+}
+
+Status Worker::adopt(Execution x, dispute::RefereeContext ctx) {
+  const Hash job_id = x.job.id();
   Served s;
   s.exec = std::move(x);
   s.ctx = std::make_unique<dispute::RefereeContext>(std::move(ctx));

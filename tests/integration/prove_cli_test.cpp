@@ -129,9 +129,9 @@ TEST(DemoCli, ProofRowsInTheOneSchemaHonestAcceptedCheatersCaught) {
     EXPECT_FALSE(r["honest_slashed"].get<bool>());
     EXPECT_EQ(r["caught"].get<bool>(), r["cheater"] != "none") << r.dump();
   }
-  const Outcome bad = vinfer({"demo", "sampled:0.1"});  // comes with issue 5
+  const Outcome bad = vinfer({"demo", "certain"});
   EXPECT_EQ(bad.code, 1);
-  EXPECT_NE(bad.err.find("sampled:0.1"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("'certain' does not exist"), std::string::npos) << bad.err;
 }
 
 }  // namespace

@@ -31,6 +31,9 @@ class Worker {
 
   /// Runs the posted job and claims its result.
   Status serve(const Hash& job_id);
+  /// Defends an escalated sampled job (ledger sampled_defend) with the execution whose
+  /// output it revealed; from then on play() defends the claim's games like a served job's.
+  Status defend_sampled(Execution x);
   /// Makes every defender move that is due in games on its claims; returns how many.
   Result<uint32_t> play();
   /// The tokens it hands the client for a served job (empty if it served none).
@@ -48,6 +51,8 @@ class Worker {
     uint32_t moves = 0;
     std::set<uint64_t> given_up;  ///< games where its data has no acceptable move
   };
+  Status adopt(Execution x, dispute::RefereeContext ctx);
+
   ledger::Ledger& ledger_;
   ledger::Address self_;
   const LocalModel& model_;
