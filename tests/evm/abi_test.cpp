@@ -43,6 +43,23 @@ TEST(EvmAbi, DecodesIntsAndRejectsWhatDoesNotFit) {
   EXPECT_FALSE(abi::from_hex("0xzz").ok());
 }
 
+TEST(EvmAbi, DescribesRevertsByTheContractsErrors) {
+  const auto& referee_abi = testing::artifacts()["contracts"]["OneStepReferee"]["abi"];
+  auto sel = abi::selector("TensorRangeOutOfBounds(uint256,uint256,uint256)");
+  std::vector<uint8_t> data(sel.begin(), sel.end());
+  for (uint64_t v : {7, 3, 100}) {
+    const auto w = abi::encode(abi::uint_(v));
+    data.insert(data.end(), w.begin(), w.end());
+  }
+  EXPECT_EQ(abi::describe_revert(referee_abi, data), "TensorRangeOutOfBounds(7, 3, 100)");
+  // Solidity's require(false, "...") is Error(string), known without any ABI.
+  const auto err = abi::calldata("Error(string)", {abi::bytes(std::vector<uint8_t>{'n', 'o'})});
+  EXPECT_EQ(abi::describe_revert(nlohmann::json::array(), err), "Error(\"no\")");
+  EXPECT_EQ(abi::describe_revert(referee_abi, std::vector<uint8_t>{1, 2, 3, 4}),
+            "unknown error 0x01020304 (4 bytes)");
+  EXPECT_EQ(abi::describe_revert(referee_abi, {}), "revert without data");
+}
+
 TEST(EvmAbi, RefereeSignatureIsTheOneSolcCompiled) {
   const auto& ids = testing::artifacts()["contracts"]["OneStepReferee"]["methodIdentifiers"];
   ASSERT_TRUE(ids.contains(kMatmulElementSignature)) << ids.dump();

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <cstring>
 #include <random>
 
 #include "dispute/fixtures.hpp"
@@ -27,6 +28,14 @@ Result<int64_t> evm_matmul(const MatmulStatement& st, const MatmulOpenings& op) 
 
 std::string revert_selector() {
   return testing::chain().client.rpc().last_error().data.substr(0, 10);
+}
+
+// The last revert in words, by the referee's ABI.
+std::string revert_text() {
+  auto data = abi::from_hex(testing::chain().client.rpc().last_error().data);
+  EXPECT_TRUE(data.ok());
+  return abi::describe_revert(testing::artifacts()["contracts"]["OneStepReferee"]["abi"],
+                              data.ok() ? *data : std::vector<uint8_t>());
 }
 
 // One job of the small model, run honestly, with its referee context.
@@ -112,6 +121,8 @@ void expect_both_reject(const Disputed& d,
   auto got = evm_matmul(st, *op);
   ASSERT_FALSE(got.ok()) << "the Solidity referee accepted a bad opening: " << *got;
   EXPECT_EQ(revert_selector(), testing::error_selector(error_signature));
+  const std::string name(error_signature, std::strchr(error_signature, '('));
+  EXPECT_EQ(revert_text().rfind(name + "(", 0), 0) << revert_text();
 }
 
 TEST(EvmReferee, HonestOpeningIsAcceptedAndItsValueIsTheEngines) {
@@ -176,6 +187,8 @@ TEST(EvmReferee, AnotherRowsOpeningIsRejected) {
   st.element = st.weight_rows;
   EXPECT_FALSE(evm_matmul(st, matmul_openings(d.bundle).value()).ok());
   EXPECT_EQ(revert_selector(), testing::error_selector("OperandOutOfDomain(string,int256)"));
+  EXPECT_EQ(revert_text(),
+            "OperandOutOfDomain(\"weight row\", " + std::to_string(st.element) + ")");
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // ABI encoding (abi.hpp): heads of static values in place, offsets to the tails of dynamic ones.
 #include "ledger/evm/abi.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <utility>
 
@@ -167,6 +168,82 @@ Result<std::int64_t> decode_int(std::span<const std::uint8_t> data, std::size_t 
   for (int i = 24; i < 32; ++i)
     v = v << 8 | w[i];
   return static_cast<std::int64_t>(v);
+}
+
+namespace {
+
+// The 32-byte word at `offset` of `args` as a number if it fits 64 bits (unsigned).
+bool small_word(std::span<const std::uint8_t> args, std::size_t offset, std::uint64_t* v) {
+  if (args.size() < offset + 32)
+    return false;
+  *v = 0;
+  for (std::size_t i = 0; i < 32; ++i) {
+    if (i < 24 && args[offset + i] != 0)
+      return false;
+    if (i >= 24)
+      *v = *v << 8 | args[offset + i];
+  }
+  return true;
+}
+
+// One argument of type `type` whose head is at `offset` of `args`, as text.
+std::string describe_arg(const std::string& type,
+                         std::span<const std::uint8_t> args,
+                         std::size_t offset) {
+  if (args.size() < offset + 32)
+    return "<truncated>";
+  const auto word = args.subspan(offset, 32);
+  if (type == "string") {
+    std::uint64_t at = 0, len = 0;
+    if (!small_word(args, offset, &at) || !small_word(args, at, &len) ||
+        args.size() < at + 32 + len)
+      return "<bad string>";
+    const auto* p = reinterpret_cast<const char*>(args.data() + at + 32);
+    return "\"" + std::string(p, len) + "\"";
+  }
+  if (type.rfind("uint", 0) == 0 || type == "bool") {
+    std::uint64_t v = 0;
+    return small_word(args, offset, &v) ? std::to_string(v) : to_hex(word);
+  }
+  if (type.rfind("int", 0) == 0) {
+    auto v = decode_int(word);
+    return v.ok() ? std::to_string(*v) : to_hex(word);
+  }
+  if (type == "address")
+    return to_hex(word.subspan(12));
+  return to_hex(word);  // bytes32 and anything else: the raw word
+}
+
+}  // namespace
+
+std::string describe_revert(const nlohmann::json& abi_json, std::span<const std::uint8_t> data) {
+  if (data.size() < 4)
+    return data.empty() ? "revert without data" : "revert data " + to_hex(data);
+  nlohmann::json errors = nlohmann::json::array();
+  if (abi_json.is_array())
+    for (const auto& e : abi_json)
+      if (e.is_object() && e.value("type", "") == "error")
+        errors.push_back(e);
+  errors.push_back({{"name", "Error"}, {"inputs", {{{"type", "string"}}}}});
+  errors.push_back({{"name", "Panic"}, {"inputs", {{{"type", "uint256"}}}}});
+  const auto args = data.subspan(4);
+  for (const auto& e : errors) {
+    std::string sig = e.value("name", "") + "(";
+    std::vector<std::string> types;
+    for (const auto& in : e.value("inputs", nlohmann::json::array())) {
+      types.push_back(in.value("type", ""));
+      sig += (types.size() > 1 ? "," : "") + types.back();
+    }
+    sig += ")";
+    const auto sel = selector(sig);
+    if (!std::equal(sel.begin(), sel.end(), data.begin()))
+      continue;
+    std::string out = e.value("name", "") + "(";
+    for (std::size_t i = 0; i < types.size(); ++i)
+      out += (i ? ", " : "") + describe_arg(types[i], args, 32 * i);
+    return out + ")";
+  }
+  return "unknown error " + to_hex(data.first(4)) + " (" + std::to_string(data.size()) + " bytes)";
 }
 
 std::string to_hex(std::span<const std::uint8_t> b) {

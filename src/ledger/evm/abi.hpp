@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "vinfer/commit/keccak.hpp"
 #include "vinfer/result.hpp"
 
@@ -55,6 +57,12 @@ std::vector<std::uint8_t> calldata(std::string_view signature, std::vector<Value
 
 /// Decodes word `index` of return data as a signed integer that must fit int64.
 Result<std::int64_t> decode_int(std::span<const std::uint8_t> data, std::size_t index = 0);
+
+/// A revert's data in words, by the custom errors of a contract's ABI (solc's JSON): the
+/// error's name and its arguments, e.g. "TensorRootMismatch(0x12.., 0x34..)"; static
+/// arguments (intN, uintN, bytes32, bool, address) and string are decoded. Data matching no
+/// error of `abi_json` is named by its selector; Error(string) and Panic(uint256) are known.
+std::string describe_revert(const nlohmann::json& abi_json, std::span<const std::uint8_t> data);
 
 /// Lower-case "0x..." hex of bytes.
 std::string to_hex(std::span<const std::uint8_t> b);
