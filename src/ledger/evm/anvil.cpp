@@ -64,6 +64,7 @@ Result<Anvil> Anvil::start(const std::string& binary,
   std::vector<std::string> args = {binary, "--host", "127.0.0.1", "--port", "0"};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   std::vector<char*> argv;
+  argv.reserve(args.size() + 1);
   for (std::string& a : args)
     argv.push_back(a.data());
   argv.push_back(nullptr);
