@@ -139,14 +139,14 @@ Result<OptimisticOutcome> run_optimistic(const LocalModel& claimed,
 namespace {
 
 OptimisticScenario worker_lies(std::string name, Cheat c, uint64_t at) {
-  OptimisticScenario s{std::move(name), {}, {}};
+  OptimisticScenario s{std::move(name), {}, {}, {}};
   s.worker.cheat = c;
   s.worker.at_step = at;
   return s;
 }
 
 OptimisticScenario false_challenger(std::string name, uint64_t at) {
-  OptimisticScenario s{std::move(name), {}, {}};
+  OptimisticScenario s{std::move(name), {}, {}, {}};
   s.watcher.lie = Cheat::perturb;
   s.watcher.lie_at = at;
   return s;

@@ -19,7 +19,7 @@ struct Watcher::Db {
 
   static Result<std::unique_ptr<Db>> open(const std::string& path) {
     VINFER_TRY(auto d, ledger::sql::Db::open(path));
-    auto out = std::make_unique<Db>(Db{std::move(d)});
+    auto out = std::make_unique<Db>(Db{std::move(d), 0, {}, {}});
     VINFER_CHECK(out->db.exec(
         "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);"
         "CREATE TABLE IF NOT EXISTS judged(job_id BLOB PRIMARY KEY, challenged INTEGER);"
