@@ -14,7 +14,9 @@ class Anvil {
  public:
   /// Starts `binary` (node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil) with
   /// `--host 127.0.0.1 --port 0` and `extra_args`, and waits (up to `timeout_ms`) for the
-  /// "Listening on 127.0.0.1:PORT" line of its log. The child dies with this process.
+  /// "Listening on 127.0.0.1:PORT" line of its log. The child is killed when the thread
+  /// that started it exits (PR_SET_PDEATHSIG), so start it from a thread that outlives it
+  /// (the main thread in tests and the demo).
   static Result<Anvil> start(const std::string& binary,
                              const std::vector<std::string>& extra_args = {},
                              int timeout_ms = 10000);
