@@ -14,10 +14,7 @@ Result<std::vector<Row>> optimistic_rows(const std::string& model_path,
                                          bool progress) {
   VINFER_TRY(roles::LocalModel claimed, demo_model(model_path, "kjv-large.gguf"));
   VINFER_TRY(roles::LocalModel other, demo_model(substitute_path, "kjv-small.gguf"));
-  model::Job job;
-  job.model_root = claimed.c.root;
-  job.tokens = claimed.m.tokenizer.encode("In the beginning", true);
-  job.max_tokens = 8;
+  const model::Job job = demo_job(claimed);
   VINFER_TRY(auto sched, model::Schedule::create(claimed.m.cfg, job));
   const std::string model_label =
       (model_path.empty() ? std::string("kjv-large")

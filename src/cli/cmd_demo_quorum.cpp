@@ -12,10 +12,7 @@ namespace vinfer::cli {
 Result<std::vector<Row>> quorum_rows(uint32_t n, bool progress) {
   VINFER_TRY(roles::LocalModel claimed, demo_model("", "kjv-large.gguf"));
   VINFER_TRY(roles::LocalModel other, demo_model("", "kjv-small.gguf"));
-  model::Job job;
-  job.model_root = claimed.c.root;
-  job.tokens = claimed.m.tokenizer.encode("In the beginning", true);
-  job.max_tokens = 8;
+  const model::Job job = demo_job(claimed);
 
   std::vector<Row> rows;
   for (const roles::QuorumScenario& sc : roles::quorum_scenarios(n, other)) {

@@ -38,10 +38,7 @@ Result<std::vector<Row>> sampled_rows(uint32_t audit_rate_bps,
                                       SampledEconomics* econ) {
   VINFER_TRY(roles::LocalModel claimed, demo_model("", "kjv-large.gguf"));
   VINFER_TRY(roles::LocalModel other, demo_model("", "kjv-small.gguf"));
-  model::Job job;
-  job.model_root = claimed.c.root;
-  job.tokens = claimed.m.tokenizer.encode("In the beginning", true);
-  job.max_tokens = 8;
+  const model::Job job = demo_job(claimed);
   const std::string mode = "sampled:" + fmt("%g", audit_rate_bps / 10000.0);
 
   std::vector<Row> rows;

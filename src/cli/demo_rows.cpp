@@ -15,6 +15,14 @@ Result<roles::LocalModel> demo_model(const std::string& path, const char* fallba
   return roles::LocalModel{std::move(m.model), std::move(m.commitment)};
 }
 
+model::Job demo_job(const roles::LocalModel& m) {
+  model::Job job;
+  job.model_root = m.c.root;
+  job.tokens = m.m.tokenizer.encode("In the beginning", true);
+  job.max_tokens = 8;
+  return job;
+}
+
 nlohmann::json row_json(const Row& r) {
   nlohmann::json j;
   j["mode"] = r.mode;

@@ -28,6 +28,9 @@ struct Row {
 /// models/<fallback> of the source tree.
 Result<roles::LocalModel> demo_model(const std::string& path, const char* fallback);
 
+/// The kjv demos' job: "In the beginning", 8 greedy tokens, on `m`.
+model::Job demo_job(const roles::LocalModel& m);
+
 /// The row in the DESIGN §7 schema.
 nlohmann::json row_json(const Row& r);
 /// The rows as a table on stdout.

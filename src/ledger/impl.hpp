@@ -66,6 +66,17 @@ struct MemoryLedger::Impl {
   /// The referee context of a job (built and cached on first use).
   Result<const dispute::RefereeContext*> referee(const JobRecord& j);
 
+  /// Admission of a worker's result claim on `job` (post_result, sampled_defend): the claim
+  /// passes dispute::check_claim against the job's schedule, the worker's balance covers
+  /// worker_bond, and the window end fits. Returns the window's last block; the error is
+  /// `tx`'s, about `subject`.
+  Result<uint64_t> admit_claim(const char* tx,
+                               const std::string& subject,
+                               const model::Job& job,
+                               const Address& worker,
+                               const dispute::Claim& claim,
+                               std::span<const Hash> last_peaks) const;
+
   /// Settles a game that has just resolved (optimistic.cpp): bonds, and on a challenger's
   /// win the claim's rejection, the refund and the closing of the other games.
   void settle(GameRecord& g);
@@ -103,6 +114,16 @@ inline Error tx_error(Errc code,
 /// "job 0x1234abcd…" (a quorum job's too: one id space for both modes).
 inline std::string job_subject(const Hash& id) {
   return "job " + short_hex(id);
+}
+
+/// "0x" and the 64 hex digits of a hash: how event details show commitments and outputs.
+inline std::string hex(const Hash& h) {
+  return "0x" + commit::to_hex(h);
+}
+
+/// "block 12".
+inline std::string block_str(uint64_t b) {
+  return "block " + std::to_string(b);
 }
 
 /// "game 7".

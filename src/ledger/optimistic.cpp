@@ -50,6 +50,30 @@ Result<const GameRecord*> open_game(const MemoryLedger::Impl& m,
 
 }  // namespace
 
+Result<uint64_t> MemoryLedger::Impl::admit_claim(const char* tx,
+                                                 const std::string& subject,
+                                                 const model::Job& job,
+                                                 const Address& worker,
+                                                 const dispute::Claim& claim,
+                                                 std::span<const Hash> last_peaks) const {
+  const ModelRecord& model = st.models.at(job.model_root);
+  auto sched = model::Schedule::create(model.cfg, job);
+  if (!sched)
+    return tx_error(sched.error().code, tx, subject, sched.error().message);
+  if (auto ok = dispute::check_claim(claim, *sched, last_peaks); !ok)
+    return tx_error(ok.error().code, tx, subject, ok.error().message);
+  const Amount bond = params.worker_bond;
+  const Amount bal = balance_of(worker);
+  if (bal < bond)
+    return tx_error(Errc::invalid_argument, tx, subject,
+                    "worker " + to_hex(worker) + " has balance " + std::to_string(bal) +
+                        ", less than the bond " + std::to_string(bond));
+  const auto window_end = checked_add(st.block, params.challenge_window);
+  if (!window_end)
+    return tx_error(Errc::overflow, tx, subject, "the challenge window's end overflows");
+  return *window_end;
+}
+
 void MemoryLedger::Impl::slash(const Address& loser,
                                Amount bond,
                                const Address& winner,
@@ -123,28 +147,15 @@ Status MemoryLedger::post_result(const Address& worker,
   if (j->status != JobStatus::open)
     return tx_error(Errc::invalid_argument, tx, subject,
                     std::string("the job is ") + job_status_name(j->status));
-  const ModelRecord& model = m.st.models.at(j->job.model_root);
-  auto sched = model::Schedule::create(model.cfg, j->job);
-  if (!sched)
-    return tx_error(sched.error().code, tx, subject, sched.error().message);
-  if (auto ok = dispute::check_claim(claim, *sched, last_peaks); !ok)
-    return tx_error(ok.error().code, tx, subject, ok.error().message);
+  VINFER_TRY(const uint64_t window_end,
+             m.admit_claim(tx, subject, j->job, worker, claim, last_peaks));
   const Amount bond = m.params.worker_bond;
-  const Amount bal = m.balance_of(worker);
-  if (bal < bond)
-    return tx_error(Errc::invalid_argument, tx, subject,
-                    "worker " + to_hex(worker) + " has balance " + std::to_string(bal) +
-                        ", less than the bond " + std::to_string(bond));
-  const auto window_end = checked_add(m.st.block, m.params.challenge_window);
-  if (!window_end)
-    return tx_error(Errc::overflow, tx, subject, "the challenge window's end overflows");
-
   m.debit(worker, bond);
   JobRecord& mut = m.job_mut(claim.job_id);
-  mut.claim = ClaimRecord{worker, claim, bond, m.st.block, *window_end};
+  mut.claim = ClaimRecord{worker, claim, bond, m.st.block, window_end};
   mut.status = JobStatus::claimed;
   m.emit(EventKind::result_posted, claim.job_id, 0, worker, bond,
-         "challenge window ends at block " + std::to_string(*window_end));
+         "challenge window ends at block " + std::to_string(window_end));
   return m.commit(tx);
 }
 

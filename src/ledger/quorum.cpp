@@ -9,18 +9,12 @@
 
 namespace vinfer::ledger {
 
+using detail::block_str;
+using detail::hex;
 using detail::job_subject;
 using detail::tx_error;
 
 namespace {
-
-std::string hex(const Hash& h) {
-  return "0x" + commit::to_hex(h);
-}
-
-std::string block_str(uint64_t b) {
-  return "block " + std::to_string(b);
-}
 
 // Whether `a`'s account could sit in a quorum, leaving aside rounds it sits in already.
 bool eligible(const detail::State& st, const Params& p, const Address& a, Amount stake) {

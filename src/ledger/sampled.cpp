@@ -6,25 +6,17 @@
 #include <string>
 
 #include "ledger/impl.hpp"
-#include "vinfer/dispute/claim.hpp"
-#include "vinfer/model/schedule.hpp"
 #include "vinfer/quorum/beacon.hpp"
 #include "vinfer/quorum/selection.hpp"
 
 namespace vinfer::ledger {
 
+using detail::block_str;
+using detail::hex;
 using detail::job_subject;
 using detail::tx_error;
 
 namespace {
-
-std::string hex(const Hash& h) {
-  return "0x" + commit::to_hex(h);
-}
-
-std::string block_str(uint64_t b) {
-  return "block " + std::to_string(b);
-}
 
 // The sampled job a transaction acts on, which must be in `want`.
 Result<const SampledJobRecord*> sampled_in(const MemoryLedger::Impl& m,
@@ -479,24 +471,10 @@ Status MemoryLedger::sampled_defend(const Address& worker,
     return tx_error(Errc::mismatch, tx, subject,
                     "the claim is not for the output the worker revealed (" +
                         short_hex(j->outcome->output_hash) + ")");
-  const ModelRecord& model = m.st.models.at(j->model_root);
-  if (auto v = model::validate(job, model.cfg); !v)
+  if (auto v = model::validate(job, m.st.models.at(j->model_root).cfg); !v)
     return tx_error(v.error().code, tx, subject, v.error().message);
-  auto sched = model::Schedule::create(model.cfg, job);
-  if (!sched)
-    return tx_error(sched.error().code, tx, subject, sched.error().message);
-  if (auto ok = dispute::check_claim(claim, *sched, last_peaks); !ok)
-    return tx_error(ok.error().code, tx, subject, ok.error().message);
+  VINFER_TRY(const uint64_t window_end, m.admit_claim(tx, subject, job, worker, claim, last_peaks));
   const Amount bond = m.params.worker_bond;
-  const Amount bal = m.balance_of(worker);
-  if (bal < bond)
-    return tx_error(Errc::invalid_argument, tx, subject,
-                    "worker " + to_hex(worker) + " has balance " + std::to_string(bal) +
-                        ", less than the bond " + std::to_string(bond));
-  const auto window_end = checked_add(m.st.block, m.params.challenge_window);
-  if (!window_end)
-    return tx_error(Errc::overflow, tx, subject, "the challenge window's end overflows");
-
   m.debit(worker, bond);
   SampledJobRecord& s = m.sampled_job_mut(id);
   JobRecord rec;
@@ -507,14 +485,14 @@ Status MemoryLedger::sampled_defend(const Address& worker,
   rec.escrow = s.escrow;  // the reward, moved from the sampled job
   rec.status = JobStatus::claimed;
   rec.block = m.st.block;
-  rec.claim = ClaimRecord{worker, claim, bond, m.st.block, *window_end};
+  rec.claim = ClaimRecord{worker, claim, bond, m.st.block, window_end};
   s.escrow = 0;
   s.status = SampledStatus::disputed;
   m.st.jobs[id] = std::move(rec);
   m.dirty.jobs.insert(id);
   m.emit(EventKind::sampled_defended, id, 0, worker, bond, hex(claim.trace_root));
   m.emit(EventKind::result_posted, id, 0, worker, bond,
-         "challenge window ends at block " + std::to_string(*window_end));
+         "challenge window ends at block " + std::to_string(window_end));
   return m.commit(tx);
 }
 

@@ -24,31 +24,9 @@ constexpr Amount kReward = 70;  // per node
 // A round posted at block 0: commits in blocks 1..4, reveals in 5..7, settled from 8 on.
 constexpr uint64_t kCommitAt = 1, kRevealAt = 5, kSettleAt = 8;
 
-NodeKey key_of(const Address& node) {
-  const Hash h = commit::keccak256(std::span<const uint8_t>(node));
-  NodeKey k;
-  std::copy(h.begin(), h.end(), k.begin());
-  return k;
-}
-
-// A node's salt for a job (what a node derives from its own secret).
-Hash salt_of(const Address& node, const Hash& job_id) {
-  std::vector<uint8_t> pre(node.begin(), node.end());
-  pre.insert(pre.end(), job_id.begin(), job_id.end());
-  return commit::keccak256(pre);
-}
-
-Hash commitment_of(const Hash& job_id, const Address& node, const Hash& output) {
-  return quorum::output_commitment(job_id, output, salt_of(node, job_id), to_node_id(node));
-}
-
-// The honest output, and a made-up one.
+// The honest output.
 const Hash& honest_output() {
   return world().honest.output_hash;
-}
-const Hash& lie() {
-  static const Hash h = commit::keccak256(std::string_view("a made-up output"));
-  return h;
 }
 
 // A second job on the same model (another sampler seed: another id, same output).
@@ -99,12 +77,6 @@ void reveal_all(Ledger& l, const Hash& id, const std::map<Address, Hash>& output
   }
 }
 
-// Moves the clock to block `b` (>= the current one).
-void go_to(Ledger& l, uint64_t b) {
-  ASSERT_GE(b, l.block());
-  if (b > l.block())
-    TX_OK(l, l.advance(b - l.block()));
-}
 
 // Commits, reveals and settles a round posted at block 0.
 void play_round(Ledger& l,

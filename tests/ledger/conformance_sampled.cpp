@@ -21,39 +21,13 @@ constexpr Amount kStake = 1000, kReward = 100, kFee = 30;
 // A job delivered at block 1: commit in 2..5, audit in 6..9, reveal in 10..12, settle 13.
 constexpr uint64_t kDeliverAt = 1, kCommitAt = 2, kAuditAt = 6, kRevealAt = 10, kSettleAt = 13;
 
-NodeKey key_of(const Address& node) {
-  const Hash h = commit::keccak256(std::span<const uint8_t>(node));
-  NodeKey k;
-  std::copy(h.begin(), h.end(), k.begin());
-  return k;
-}
-
 Hash secret_of(const Address& node) {
   std::vector<uint8_t> pre{'s'};
   pre.insert(pre.end(), node.begin(), node.end());
   return commit::keccak256(pre);
 }
 
-Hash salt_of(const Address& node, const Hash& job_id) {
-  std::vector<uint8_t> pre(node.begin(), node.end());
-  pre.insert(pre.end(), job_id.begin(), job_id.end());
-  return commit::keccak256(pre);
-}
 
-Hash commitment_of(const Hash& job_id, const Address& node, const Hash& output) {
-  return quorum::output_commitment(job_id, output, salt_of(node, job_id), to_node_id(node));
-}
-
-const Hash& lie() {
-  static const Hash h = commit::keccak256(std::string_view("a made-up output"));
-  return h;
-}
-
-void go_to(Ledger& l, uint64_t b) {
-  ASSERT_GE(b, l.block());
-  if (b > l.block())
-    TX_OK(l, l.advance(b - l.block()));
-}
 
 // A funded, staked node with a key.
 Address join(Ledger& l, const std::string& name) {

@@ -1,7 +1,11 @@
 // Scenario building blocks (scenario.hpp).
 #include "ledger/scenario.hpp"
 
+#include <algorithm>
+
 #include "ledger/harness.hpp"
+#include "vinfer/commit/keccak.hpp"
+#include "vinfer/quorum/commitment.hpp"
 
 namespace vinfer::ledger::testing {
 
@@ -45,6 +49,34 @@ GameRecord play(Ledger& l,
 const Trace& cheat_trace() {
   static const Trace t = tampered(world().honest, tampered_step(), 5);
   return t;
+}
+
+const Hash& lie() {
+  static const Hash h = commit::keccak256(std::string_view("a made-up output"));
+  return h;
+}
+
+void go_to(Ledger& l, uint64_t b) {
+  ASSERT_GE(b, l.block());
+  if (b > l.block())
+    TX_OK(l, l.advance(b - l.block()));
+}
+
+NodeKey key_of(const Address& node) {
+  const Hash h = commit::keccak256(std::span<const uint8_t>(node));
+  NodeKey k;
+  std::copy(h.begin(), h.end(), k.begin());
+  return k;
+}
+
+Hash salt_of(const Address& node, const Hash& job_id) {
+  std::vector<uint8_t> pre(node.begin(), node.end());
+  pre.insert(pre.end(), job_id.begin(), job_id.end());
+  return commit::keccak256(pre);
+}
+
+Hash commitment_of(const Hash& job_id, const Address& node, const Hash& output) {
+  return quorum::output_commitment(job_id, output, salt_of(node, job_id), to_node_id(node));
 }
 
 }  // namespace vinfer::ledger::testing

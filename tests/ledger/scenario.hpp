@@ -43,4 +43,15 @@ GameRecord play(Ledger& l,
 /// The cheater's trace of these tests: element 5 of tampered_step() perturbed.
 const Trace& cheat_trace();
 
+/// A node's X25519 key in these tests (keccak of its address: any non-zero 32 bytes).
+NodeKey key_of(const Address& node);
+/// A node's salt for a job (what a node derives from its own secret).
+Hash salt_of(const Address& node, const Hash& job_id);
+/// A made-up output hash.
+const Hash& lie();
+/// Moves the clock to block `b` (>= the current one).
+void go_to(Ledger& l, uint64_t b);
+/// The output commitment `node` makes for `output` on `job_id` with salt_of.
+Hash commitment_of(const Hash& job_id, const Address& node, const Hash& output);
+
 }  // namespace vinfer::ledger::testing
