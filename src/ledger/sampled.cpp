@@ -32,6 +32,12 @@ Result<const SampledJobRecord*> sampled_in(const MemoryLedger::Impl& m,
   return j;
 }
 
+// The last block the client may deliver a posted job at: one commit phase after the post.
+uint64_t delivery_deadline(const Params& p, const SampledJobRecord& j) {
+  const auto d = checked_add(j.block, p.round.commit_blocks);
+  return d ? *d : UINT64_MAX;
+}
+
 // p_bps for a target of `rate_bps` expected audits spread over `k` auditors.
 uint32_t per_auditor_bps(uint32_t rate_bps, size_t k) {
   if (k == 0)
@@ -49,11 +55,20 @@ std::string MemoryLedger::Impl::audit_hold(const Address& node) const {
     return "a registered auditor (retire_auditor first: its stake backs its audits)";
   const quorum::NodeId id = to_node_id(node);
   for (const auto& [jid, j] : st.sampled_jobs) {
-    if (j.status != SampledStatus::open || !j.round)
-      continue;
-    for (const quorum::AuditSeat& s : j.round->auditors)
-      if (s.id == id && s.committed)
-        return "committed to an audit of sampled job " + short_hex(jid) + ", not yet settled";
+    if (j.status == SampledStatus::open && j.round) {
+      for (const quorum::AuditSeat& s : j.round->auditors)
+        if (s.id == id && s.committed)
+          return "committed to an audit of sampled job " + short_hex(jid) + ", not yet settled";
+    }
+    // A disagreement is a claim against the worker until its dispute is over.
+    const bool contested = j.status == SampledStatus::escalated ||
+                           (j.status == SampledStatus::disputed && seat_of(j.worker) &&
+                            *seat_of(j.worker) == jid);
+    if (contested && j.outcome &&
+        std::find(j.outcome->disagreeing.begin(), j.outcome->disagreeing.end(), id) !=
+            j.outcome->disagreeing.end())
+      return "disagreed with the worker of sampled job " + short_hex(jid) +
+             ", whose dispute is not over";
   }
   return {};
 }
@@ -77,8 +92,13 @@ void MemoryLedger::Impl::sampled_claim_ended(const Hash& job_id, bool rejected) 
   const SampledJobRecord* j = find_sampled_job(job_id);
   if (!j || j->status != SampledStatus::disputed)
     return;
-  if (rejected)
+  if (rejected) {
     slash_stake(j->worker, job_id, "its defended sampled answer lost the dispute game");
+  } else {
+    // The claim stood: every disagreement against it went unproven.
+    for (const quorum::NodeId& d : j->outcome->disagreeing)
+      slash_stake(to_address(d), job_id, "its disagreeing audit was not borne out");
+  }
   if (const Hash* seat = seat_of(j->worker); seat && *seat == job_id)
     st.seated.erase(j->worker);
 }
@@ -208,6 +228,9 @@ Status MemoryLedger::sampled_deliver(const Address& client,
   if (client != j->client)
     return tx_error(Errc::invalid_argument, tx, subject,
                     to_hex(client) + " is not the job's client");
+  if (m.st.block > delivery_deadline(m.params, *j))
+    return tx_error(Errc::invalid_argument, tx, subject,
+                    "the delivery deadline was " + block_str(delivery_deadline(m.params, *j)));
   // Exactly one envelope per recipient: the worker's first, then the auditors' in order.
   std::vector<Address> want{j->worker};
   for (const quorum::RegisteredAuditor& a : j->auditors)
@@ -251,13 +274,16 @@ Status MemoryLedger::sampled_deliver(const Address& client,
   return m.commit(tx);
 }
 
-Status MemoryLedger::sampled_cancel(const Address& client, const Hash& job_id) {
+Status MemoryLedger::sampled_cancel(const Address& caller, const Hash& job_id) {
   Impl& m = *impl_;
   const char* tx = "sampled_cancel";
   VINFER_TRY(const SampledJobRecord* j, sampled_in(m, tx, job_id, {SampledStatus::posted}));
-  if (client != j->client)
+  // The client, any time before delivery; anyone once the delivery deadline has passed
+  // (an undelivered job would otherwise hold its worker's stake for ever).
+  if (caller != j->client && m.st.block <= delivery_deadline(m.params, *j))
     return tx_error(Errc::invalid_argument, tx, job_subject(job_id),
-                    to_hex(client) + " is not the job's client");
+                    to_hex(caller) + " is not the job's client (anyone may cancel after " +
+                        block_str(delivery_deadline(m.params, *j)) + ")");
   SampledJobRecord& mut = m.sampled_job_mut(job_id);
   m.credit(mut.client, mut.escrow);
   m.emit(EventKind::refund, job_id, 0, mut.client, mut.escrow, "cancelled before delivery");
@@ -315,6 +341,11 @@ Status MemoryLedger::audit_commit(const Address& auditor, const Hash& job_id, co
   Impl& m = *impl_;
   const char* tx = "audit_commit";
   VINFER_TRY(const SampledJobRecord* j, sampled_in(m, tx, job_id, {SampledStatus::open}));
+  if (const Amount st = staked(auditor); st == 0 || st < m.params.min_stake)
+    return tx_error(Errc::invalid_argument, tx, job_subject(job_id),
+                    "auditor " + to_hex(auditor) + " has bonded stake " + std::to_string(st) +
+                        ", below the minimum " + std::to_string(m.params.min_stake) +
+                        ": nothing backs its audit");
   quorum::SampledRound next = *j->round;
   if (auto ok = next.audit_commit(to_node_id(auditor), c, m.st.block); !ok)
     return tx_error(ok.error().code, tx, job_subject(job_id), ok.error().message);
@@ -402,13 +433,16 @@ Status MemoryLedger::sampled_settle(const Hash& job_id) {
          std::string(quorum::sampled_verdict_name(o.verdict)) + "; worker " +
              quorum::worker_outcome_name(o.worker) + "; " + std::to_string(o.audits.size()) +
              " audits, " + std::to_string(o.disagreeing.size()) + " disagreeing");
-  // Audit fees: every auditor that proved its selection and revealed did the work.
+  // Audit fees: every auditor that proved its selection and revealed did the work, except
+  // a disagreeing one: its reward is the worker's bond share, if it wins the dispute.
   for (const quorum::AuditResult& a : o.audits) {
     const Address who = to_address(a.auditor);
     if (quorum::is_slashed(a.outcome)) {
       m.slash_stake(who, job_id, std::string("audit ") + quorum::audit_outcome_name(a.outcome));
       continue;
     }
+    if (a.outcome == quorum::AuditOutcome::disagreed)
+      continue;
     if (mut.offer.audit_fee) {
       m.credit(who, mut.offer.audit_fee);
       mut.escrow -= mut.offer.audit_fee;  // escrow holds a fee per snapshot auditor

@@ -130,9 +130,25 @@ TEST_P(LedgerConformance, SampledPostDrawsANonAuditorWorkerAndEscrowsTheFees) {
   empty[0].sealed.clear();
   TX_FAILS(l(), l().sampled_deliver(a.client, id, empty), "envelope 0 has 0 bytes");
   TX_FAILS(l(), l().sampled_commit(s.worker, id, lie()), "the job is posted");
+  TX_FAILS(l(), l().sampled_cancel(a.stranger, id), "anyone may cancel after block 4");
   TX_OK(l(), l().sampled_cancel(a.client, id));
   EXPECT_EQ(l().balance(a.client), before);
   TX_OK(l(), l().unbond(s.worker, kStake));  // free again
+  reopen();
+}
+
+TEST_P(LedgerConformance, SampledUndeliveredJobFreesItsWorkerAfterTheDeadline) {
+  const Nodes s = setup(l(), 1);
+  const Amount before = l().balance(a.client);
+  const Hash id = world().job.id();
+  TX_OK(l(), l().post_sampled_job(a.client, id, world().job.model_root, {kReward, kFee, 1000}));
+  const SampledJobRecord j = TX_OK(l(), l().sampled_job(id));
+  go_to(l(), 5);  // one commit phase (4 blocks) after the post
+  TX_FAILS(l(), l().sampled_deliver(a.client, id, envelopes(j)), "delivery deadline was block 4");
+  TX_OK(l(), l().sampled_cancel(a.stranger, id));
+  EXPECT_EQ(l().balance(a.client), before);
+  EXPECT_EQ(TX_OK(l(), l().sampled_job(id)).status, SampledStatus::cancelled);
+  TX_OK(l(), l().unbond(s.worker, kStake));
   reopen();
 }
 
@@ -268,7 +284,9 @@ TEST_P(LedgerConformance, SampledDisagreeingAuditEscalatesAndTheLyingWorkerLoses
   TX_OK(l(), l().sampled_settle(id));
   SampledJobRecord j = TX_OK(l(), l().sampled_job(id));
   ASSERT_EQ(j.status, SampledStatus::escalated);
-  EXPECT_EQ(j.escrow, kReward);  // the fee is paid, the reward awaits the game
+  EXPECT_EQ(j.escrow, kReward);  // the reward awaits the game; the disagreeing fee went back
+  EXPECT_EQ(l().balance(au), kFunds - kStake);
+  TX_FAILS(l(), l().unbond(au, kStake), "disagreed with the worker");
   EXPECT_EQ(j.outcome->disagreeing.size(), 1u);
   TX_FAILS(l(), l().sampled_settle(id), "may defend until");
   // Defending: the job must be the posted one and the claim the revealed output.
@@ -293,11 +311,14 @@ TEST_P(LedgerConformance, SampledDisagreeingAuditEscalatesAndTheLyingWorkerLoses
   const GameRecord end = play(l(), g, bad, world().honest);
   EXPECT_EQ(end.status, GameStatus::challenger_won);
   EXPECT_EQ(TX_OK(l(), l().job(id)).status, JobStatus::rejected);
-  // The worker lost its bond and 60 % of its stake; the client paid only the audit fee.
+  // The worker lost its bond and 60 % of its stake; the client paid nothing; the auditor
+  // won 40 % of the worker's bond instead of a fee.
   EXPECT_EQ(l().staked(s.worker), kStake - kStake * 6 / 10);
   EXPECT_EQ(l().balance(s.worker), kFunds - kStake - 1000);
-  EXPECT_EQ(l().balance(a.client), client0 - kFee);
-  EXPECT_EQ(l().balance(au), kFunds - kStake + kFee + 1000 * 4 / 10);
+  EXPECT_EQ(l().balance(a.client), client0);
+  EXPECT_EQ(l().balance(au), kFunds - kStake + 1000 * 4 / 10);
+  EXPECT_EQ(l().staked(au), kStake);
+  TX_OK(l(), l().unbond(au, kStake));  // its secret was spent and the dispute is over
   TX_OK(l(), l().unbond(s.worker, l().staked(s.worker)));  // the claim is over
   reopen();
 }
@@ -327,7 +348,40 @@ TEST_P(LedgerConformance, SampledEscalatedWorkerThatDoesNotDefendIsSlashed) {
   TX_OK(l(), l().sampled_settle(id));
   EXPECT_EQ(TX_OK(l(), l().sampled_job(id)).status, SampledStatus::worker_slashed);
   EXPECT_EQ(l().staked(s.worker), kStake - kStake * 6 / 10);
-  EXPECT_EQ(l().balance(a.client), client0 - kFee);
+  EXPECT_EQ(l().balance(a.client), client0);
+  EXPECT_EQ(l().staked(au), kStake);  // right, and not slashed
+  reopen();
+}
+
+TEST_P(LedgerConformance, SampledFalseDisagreementLosesWhenTheWorkerDefends) {
+  const Nodes s = setup(l(), 1);
+  const Amount client0 = l().balance(a.client);
+  const Hash id = post_and_deliver(l(), 10000);
+  const Address au = s.auditors[0];
+  const Hash good = world().honest.output_hash;
+  go_to(l(), kCommitAt);
+  TX_OK(l(), l().sampled_commit(s.worker, id, commitment_of(id, s.worker, good)));
+  go_to(l(), kAuditAt);
+  TX_OK(l(), l().audit_commit(au, id, commitment_of(id, au, lie())));  // a lying auditor
+  go_to(l(), kRevealAt);
+  TX_OK(l(), l().sampled_reveal(s.worker, id, good, salt_of(s.worker, id)));
+  TX_OK(l(), l().audit_reveal(au, id, lie(), salt_of(au, id), secret_of(au)));
+  go_to(l(), kSettleAt);
+  TX_OK(l(), l().sampled_settle(id));
+  ASSERT_EQ(TX_OK(l(), l().sampled_job(id)).status, SampledStatus::escalated);
+  TX_OK(l(), l().sampled_defend(s.worker, world().job, world().honest.claim(id),
+                                world().honest.last_peaks()));
+  // The auditor never challenges: the claim finalizes after its window.
+  const JobRecord opt = TX_OK(l(), l().job(id));
+  TX_FAILS(l(), l().finalize(id), "window is open");
+  go_to(l(), opt.claim->window_end + 1);
+  TX_OK(l(), l().finalize(id));
+  EXPECT_EQ(l().balance(s.worker), kFunds - kStake + kReward);  // paid, bond back
+  EXPECT_EQ(l().staked(s.worker), kStake);
+  EXPECT_EQ(l().staked(au), kStake - kStake * 6 / 10);  // the unproven disagreement
+  EXPECT_EQ(l().balance(au), kFunds - kStake);          // and no fee
+  EXPECT_EQ(l().balance(a.client), client0 - kReward);
+  TX_OK(l(), l().unbond(au, l().staked(au)));
   reopen();
 }
 

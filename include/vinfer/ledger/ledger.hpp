@@ -190,12 +190,14 @@ class Ledger {
                                         const Hash& model_root,
                                         const SampledOffer& offer) = 0;
   /// The client delivers the job sealed to the worker and to every snapshot auditor (one
-  /// envelope each, at most kMaxEnvelopeBytes); the round opens at this block.
+  /// envelope each, at most kMaxEnvelopeBytes), at most round.commit_blocks blocks after
+  /// the post; the round opens at this block.
   virtual Status sampled_deliver(const Address& client,
                                  const Hash& job_id,
                                  const std::vector<Envelope>& envelopes) = 0;
-  /// The client withdraws a sampled job it has not delivered yet: refunded.
-  virtual Status sampled_cancel(const Address& client, const Hash& job_id) = 0;
+  /// Withdraws a sampled job not delivered yet, the client refunded: by the client at any
+  /// time, by anyone once the delivery deadline has passed (which frees the worker).
+  virtual Status sampled_cancel(const Address& caller, const Hash& job_id) = 0;
   /// The worker declines a delivered job before committing (its envelope does not open,
   /// or the job is invalid): the client is refunded and nobody is slashed. It cannot know
   /// yet whether the job will be audited, so declining reveals nothing and dodges nothing.
@@ -204,7 +206,8 @@ class Ledger {
   virtual Result<SampledJobRecord> sampled_job(const Hash& id) const = 0;
   /// The worker commits (quorum::SampledRound::commit judges it).
   virtual Status sampled_commit(const Address& worker, const Hash& job_id, const Hash& c) = 0;
-  /// An auditor that drew itself commits its own output (SampledRound::audit_commit).
+  /// An auditor that drew itself commits its own output (SampledRound::audit_commit); its
+  /// bonded stake must still reach min_stake.
   virtual Status audit_commit(const Address& auditor, const Hash& job_id, const Hash& c) = 0;
   /// The worker opens its commitment (SampledRound::reveal).
   virtual Status sampled_reveal(const Address& worker,
@@ -220,15 +223,19 @@ class Ledger {
                               const Hash& secret) = 0;
   /// After the reveal deadline, anyone settles once: paid (worker reward, audit fees),
   /// worker_slashed (slash_bps of its stake burned, client refunded), or escalated (the
-  /// worker has challenge_window blocks to sampled_defend). Silent auditors lose slash_bps
-  /// of their stake. Called again on an escalated job after its defend deadline: the
-  /// worker did not defend and is slashed.
+  /// worker has challenge_window blocks to sampled_defend). Every auditor that proved its
+  /// selection and revealed is paid its fee, except a disagreeing one (its reward is its
+  /// share of the worker's bond if it wins the dispute); silent auditors lose slash_bps of
+  /// their stake. Called again on an escalated job after its defend deadline: the worker
+  /// did not defend and is slashed.
   virtual Status sampled_settle(const Hash& job_id) = 0;
   /// The worker of an escalated job defends: it publishes the job (its id and model must
   /// match), and a claim with the output it revealed, admitted as post_result admits one
   /// (with its bond). The job becomes an optimistic job under the same id, claimed, with
   /// the reward in its escrow; the disagreeing auditors (anyone) challenge it there. If a
-  /// challenger wins, the worker also loses slash_bps of its stake.
+  /// challenger wins, the worker also loses slash_bps of its stake; if the claim finalizes,
+  /// each disagreeing auditor does (its disagreement went unproven). A disagreeing auditor
+  /// cannot unbond until then.
   virtual Status sampled_defend(const Address& worker,
                                 const model::Job& job,
                                 const dispute::Claim& claim,

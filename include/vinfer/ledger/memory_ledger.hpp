@@ -104,7 +104,7 @@ class MemoryLedger final : public Ledger {
   Status sampled_deliver(const Address& client,
                          const Hash& job_id,
                          const std::vector<Envelope>& envelopes) override;
-  Status sampled_cancel(const Address& client, const Hash& job_id) override;
+  Status sampled_cancel(const Address& caller, const Hash& job_id) override;
   Status sampled_refuse(const Address& worker, const Hash& job_id) override;
   Result<SampledJobRecord> sampled_job(const Hash& id) const override;
   Status sampled_commit(const Address& worker, const Hash& job_id, const Hash& c) override;
