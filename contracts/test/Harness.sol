@@ -41,4 +41,18 @@ contract Harness {
     function traceRoot(uint64 size, bytes32[] calldata peaks) external pure returns (bytes32) {
         return LibTrace.traceRoot(size, peaks);
     }
+
+    /// verify_trace_opening: true, or a revert naming what failed.
+    function traceOpening(
+        bytes32 root,
+        bytes32 leaf,
+        uint64 index,
+        uint64 size,
+        bytes32[] calldata path,
+        bytes32[] calldata peaks
+    ) external pure returns (bool) {
+        LibTrace.checkPeaks(root, size, peaks);
+        LibTrace.checkLeaf(leaf, index, size, path, peaks);
+        return true;
+    }
 }

@@ -147,5 +147,63 @@ TEST(EvmMerkle, TraceRootMatchesCommit) {
   }
 }
 
+Status evm_trace_opening(const Hash& root, const Hash& lf, const commit::TraceOpening& o) {
+  testing::Chain& c = testing::chain();
+  VINFER_TRY(
+      auto out,
+      c.client.call(c.address("Harness"),
+                    abi::calldata("traceOpening(bytes32,bytes32,uint64,uint64,bytes32[],bytes32[])",
+                                  {abi::bytes32(root), abi::bytes32(lf), abi::uint_(o.index),
+                                   abi::uint_(o.size), abi::bytes32_array(o.path),
+                                   abi::bytes32_array(o.peaks)})));
+  VINFER_TRY(int64_t ok, abi::decode_int(out));
+  if (ok != 1)
+    return fail(Errc::mismatch, "traceOpening returned false");
+  return ok_status();
+}
+
+TEST(EvmMerkle, TraceOpeningsOfEveryLeafAtEverySizeMatchCommit) {
+  commit::TraceAccumulator acc;
+  for (uint64_t i = 0; i < 40; ++i)
+    acc.append(leaf(1000 + i));
+  int checked = 0;
+  for (uint64_t size = 1; size <= 40; ++size) {
+    const Hash root = acc.root_at(size);
+    for (uint64_t i = 0; i < size; ++i) {
+      const commit::TraceOpening o = acc.open(i, size);
+      ASSERT_TRUE(commit::verify_trace_opening(root, acc.leaf(i), o));
+      auto st = evm_trace_opening(root, acc.leaf(i), o);
+      ASSERT_TRUE(st.ok()) << "leaf " << i << " of " << size << ": " << st.error().to_string();
+      ++checked;
+      if (i + 1 < size) {  // another leaf's opening does not open this one
+        commit::TraceOpening other = acc.open(i + 1, size);
+        other.index = i;
+        EXPECT_EQ(commit::verify_trace_opening(root, acc.leaf(i), other),
+                  evm_trace_opening(root, acc.leaf(i), other).ok())
+            << "leaf " << i << " of " << size;
+      }
+    }
+  }
+  EXPECT_EQ(checked, 40 * 41 / 2);
+  // A path one level short, a wrong peak count, an index past the size: all revert.
+  commit::TraceOpening o = acc.open(3, 32);
+  const Hash root = acc.root_at(32);
+  commit::TraceOpening bad = o;
+  bad.path.pop_back();
+  EXPECT_FALSE(evm_trace_opening(root, acc.leaf(3), bad).ok());
+  EXPECT_EQ(testing::chain().client.rpc().last_error().data.substr(0, 10),
+            testing::error_selector("TracePathLength(uint256,uint256)"));
+  bad = o;
+  bad.peaks.push_back(Hash{});
+  EXPECT_FALSE(evm_trace_opening(root, acc.leaf(3), bad).ok());
+  EXPECT_EQ(testing::chain().client.rpc().last_error().data.substr(0, 10),
+            testing::error_selector("TracePeakCount(uint256,uint256)"));
+  bad = o;
+  bad.index = 32;
+  EXPECT_FALSE(evm_trace_opening(root, acc.leaf(3), bad).ok());
+  EXPECT_EQ(testing::chain().client.rpc().last_error().data.substr(0, 10),
+            testing::error_selector("TraceIndexOutOfRange(uint256,uint256)"));
+}
+
 }  // namespace
 }  // namespace vinfer::ledger::evm

@@ -20,12 +20,20 @@ library LibMerkle {
 
     /// Height of a tree of `leafCount` leaves = siblings of a single-leaf proof:
     /// ceil(log2(max(leafCount, 1))), i.e. bit_length(leafCount - 1).
-    function depth(uint256 leafCount) internal pure returns (uint256 d) {
-        if (leafCount <= 1) return 0;
-        uint256 v = leafCount - 1;
-        while (v != 0) {
-            ++d;
-            v >>= 1;
+    function depth(uint256 leafCount) internal pure returns (uint256) {
+        return leafCount <= 1 ? 0 : bitLength(leafCount - 1);
+    }
+
+    /// Number of bits of v: 0 for 0, else 1 + the index of its highest set bit.
+    function bitLength(uint256 v) internal pure returns (uint256 n) {
+        unchecked {
+            for (uint256 s = 128; s > 0; s >>= 1) {
+                if (v >> s != 0) {
+                    v >>= s;
+                    n += s;
+                }
+            }
+            n += v; // v is 0 or 1 here
         }
     }
 
@@ -80,18 +88,22 @@ library LibMerkle {
         uint256 lo = first;
         uint256 hi = first + count; // one past the run
         uint256 s;
-        for (uint256 t = 0; t < d; ++t) {
-            uint256 pLo = lo >> 1;
-            uint256 pHi = (hi + 1) >> 1;
-            // Writes go to index p - pLo <= the indices read in the same and later rounds.
-            for (uint256 p = pLo; p < pHi; ++p) {
-                uint256 l = 2 * p;
-                bytes32 left = l < lo ? siblings[s++] : nodes[l - lo];
-                bytes32 right = l + 1 >= hi ? siblings[s++] : nodes[l + 1 - lo];
-                nodes[p - pLo] = node(left, right);
+        // No index below can overflow (hi <= leafCount < 2^256 - 1, l >= lo - 1 with the
+        // l < lo case taking a sibling); the array reads stay bounds-checked.
+        unchecked {
+            for (uint256 t = 0; t < d; ++t) {
+                uint256 pLo = lo >> 1;
+                uint256 pHi = (hi + 1) >> 1;
+                // Writes go to index p - pLo <= the indices read in the same and later rounds.
+                for (uint256 p = pLo; p < pHi; ++p) {
+                    uint256 l = 2 * p;
+                    bytes32 left = l < lo ? siblings[s++] : nodes[l - lo];
+                    bytes32 right = l + 1 >= hi ? siblings[s++] : nodes[l + 1 - lo];
+                    nodes[p - pLo] = node(left, right);
+                }
+                lo = pLo;
+                hi = pHi;
             }
-            lo = pLo;
-            hi = pHi;
         }
         return nodes[0];
     }

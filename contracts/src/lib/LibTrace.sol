@@ -33,25 +33,19 @@ library LibTrace {
         // INVARIANT: the leaf was appended before the accumulator had `size` leaves.
         if (index >= size) revert TraceIndexOutOfRange(index, size);
         // Peaks largest first: the peak of height h covers [o, o + 2^h), o = size with bits
-        // 0..h cleared; find the one holding `index`.
+        // 0..h cleared. index < size, so above their highest differing bit h they agree and
+        // at h size has a 1 and index a 0: the leaf is in the peak of height h, the one after
+        // the peaks of the set bits of size above h.
+        uint256 h = LibMerkle.bitLength(uint256(size ^ index)) - 1;
         uint256 p;
-        for (uint256 h = 64; h > 0;) {
-            --h;
-            uint256 bit = uint256(1) << h;
-            if (size & bit == 0) continue;
-            uint256 o = size & ~((bit << 1) - 1);
-            if (index >= o && index - o < bit) {
-                // INVARIANT: the path climbs exactly the peak's height.
-                if (path.length != h) revert TracePathLength(path.length, h);
-                bytes32 cur = leaf;
-                for (uint256 t = 0; t < h; ++t) {
-                    cur = (index >> t) & 1 == 1 ? LibMerkle.node(path[t], cur) : LibMerkle.node(cur, path[t]);
-                }
-                // INVARIANT: the path leads to the peak that holds the leaf.
-                if (cur != peaks[p]) revert TracePeakMismatch(index);
-                return;
-            }
-            ++p;
+        for (uint256 above = uint256(size) >> (h + 1); above != 0; above &= above - 1) ++p;
+        // INVARIANT: the path climbs exactly the peak's height.
+        if (path.length != h) revert TracePathLength(path.length, h);
+        bytes32 cur = leaf;
+        for (uint256 t = 0; t < h; ++t) {
+            cur = (index >> t) & 1 == 1 ? LibMerkle.node(path[t], cur) : LibMerkle.node(cur, path[t]);
         }
+        // INVARIANT: the path leads to the peak that holds the leaf.
+        if (cur != peaks[p]) revert TracePeakMismatch(index);
     }
 }
