@@ -38,12 +38,14 @@ library LibArith {
     ///
     /// Packed: each byte v becomes v' = v xor 0x80 = v + 128 in [0, 255]; then
     /// Σ w x = Σ w'x' - 128 (Σ w' + Σ x') + 128^2 n. For 32 bytes at a time, the bytes of w are
-    /// spread over four words of eight 32-bit lanes (A_r lane j = byte 4j + r) and those of x
-    /// likewise after reversing the lanes of x (C_r lane j = byte 4(7 - j) + r); the product
-    /// A_r * C_r as polynomials in 2^32 holds Σ_j w'x' over its eight bytes in lane 7 (the top
-    /// 32 bits), and no lane carries: each is below 8 * 255^2 < 2^32. Summing the products of
-    /// n / 8 words keeps the low 224 bits below 2^224 for n <= 65536, so lane 7 of the sum is
-    /// Σ w'x' (<= 65536 * 255^2 < 2^32). Σ w' + Σ x' is summed lane-wise the same way.
+    /// spread over four words of eight 32-bit lanes (A_r lane j = byte 4j + r, bytes counted
+    /// from the low end) and those of x likewise after reversing the lanes of x (C_r lane j =
+    /// byte 4(7 - j) + r); the product A_r * C_r as polynomials in 2^32 holds Σ w'x' over its
+    /// eight byte pairs in lane 7 (the top 32 bits), and no lane carries: each is below
+    /// 8 * 255^2 < 2^32. The low 224 bits of one product are below 7 * 255^2 * 2^192 + 2^192;
+    /// the sum of all n / 8 products keeps them below 2^224 for n <= 65536, so lane 7 of the
+    /// sum is Σ w'x' (<= 65536 * 255^2 < 2^32). Σ w' + Σ x' is summed lane-wise alike and
+    /// folded into one lane by one MUL.
     function dotS8(uint256 wPtr, uint256 xPtr, uint256 n) internal pure returns (int256 dot) {
         // INVARIANT: no packed lane can overflow.
         if (n > DOT_MAX_WIDTH) revert DotTooWide(n);
