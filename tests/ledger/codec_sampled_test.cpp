@@ -2,6 +2,11 @@
 // every truncation and a damaged field are rejected with the field named.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
 #include "vinfer/ledger/codec.hpp"
 
 namespace vinfer::ledger {
@@ -113,6 +118,30 @@ TEST(LedgerCodecSampled, DamagedFieldsAreNamed) {
   std::vector<uint8_t> b = encode_sampled_job(escalated());
   b[6 + 32 + 32 + 20 + 20 + 8 + 8 + 4 + 4 + 8] = 9;  // the status byte
   EXPECT_NE(decode_sampled_job(b).error().message.find("status"), std::string::npos);
+}
+
+// The seed of fuzz_ledger_codec's sampled-job decoder (byte 0 = 7 picks it), so the fuzzer
+// starts from a full record. VINFER_WRITE_VECTORS=1 (re)writes it; a committed seed must
+// decode.
+TEST(LedgerCodecSampled, FuzzSeedDecodes) {
+  const char* root = std::getenv("VINFER_SOURCE_DIR");
+  ASSERT_NE(root, nullptr);
+  const auto path =
+      std::filesystem::path(root) / "tests/fuzz/corpus/fuzz_ledger_codec/sampled_escalated";
+  std::vector<uint8_t> seed{7};
+  const std::vector<uint8_t> rec = encode_sampled_job(escalated());
+  seed.insert(seed.end(), rec.begin(), rec.end());
+  if (std::getenv("VINFER_WRITE_VECTORS")) {
+    std::filesystem::create_directories(path.parent_path());
+    std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(seed.data()),
+                                                static_cast<std::streamsize>(seed.size()));
+  }
+  std::ifstream in(path, std::ios::binary);
+  ASSERT_TRUE(in) << path;
+  const std::vector<uint8_t> committed(std::istreambuf_iterator<char>(in), {});
+  ASSERT_GE(committed.size(), 1u);
+  EXPECT_EQ(committed[0] % 8, 7);
+  EXPECT_TRUE(decode_sampled_job(std::span(committed).subspan(1)).ok());
 }
 
 }  // namespace
