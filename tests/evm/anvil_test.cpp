@@ -38,6 +38,30 @@ TEST(EvmAnvil, TwoChainsGetTheirOwnPortsAndStopByPid) {
   EXPECT_TRUE(rpc_b.call("eth_blockNumber", nlohmann::json::array()).ok());
 }
 
+TEST(EvmClient, RevertToASnapshotUndoesADeployment) {
+  auto a = Anvil::start(VINFER_ANVIL);
+  ASSERT_TRUE(a.ok());
+  EvmClient client{JsonRpc(a->url())};
+  // Init code that deploys the one-byte contract 0x00 (STOP): PUSH1 1 PUSH1 0x0c PUSH1 0
+  // CODECOPY PUSH1 1 PUSH1 0 RETURN, then the runtime byte.
+  const std::vector<uint8_t> init = {0x60, 0x01, 0x60, 0x0c, 0x60, 0x00, 0x39,
+                                     0x60, 0x01, 0x60, 0x00, 0xf3, 0x00};
+  auto first = client.deploy(init);
+  ASSERT_TRUE(first.ok()) << first.error().to_string();
+  auto snap = client.snapshot();
+  ASSERT_TRUE(snap.ok()) << snap.error().to_string();
+  const uint64_t block = client.block_number().value();
+  auto second = client.deploy(init);
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(client.code_at(*second).value().size(), 1u);
+  EXPECT_EQ(client.block_number().value(), block + 1);
+  ASSERT_TRUE(client.revert_to(*snap).ok());
+  EXPECT_TRUE(client.code_at(*second).value().empty());
+  EXPECT_EQ(client.code_at(*first).value().size(), 1u);
+  EXPECT_EQ(client.block_number().value(), block);
+  EXPECT_FALSE(client.revert_to(*snap).ok());  // a snapshot is used up by its revert
+}
+
 TEST(EvmAnvil, AMissingBinaryIsAClearError) {
   auto a = Anvil::start("/nonexistent/anvil");
   ASSERT_FALSE(a.ok());

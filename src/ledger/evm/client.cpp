@@ -90,6 +90,32 @@ Result<Receipt> EvmClient::send(const std::string& to,
   return receipt(hash.get<std::string>());
 }
 
+Result<std::string> EvmClient::snapshot() {
+  VINFER_TRY(auto id, rpc_.call("evm_snapshot", nlohmann::json::array()));
+  if (!id.is_string())
+    return fail(Errc::parse, "evm_snapshot: result is not a snapshot id");
+  return id.get<std::string>();
+}
+
+Status EvmClient::revert_to(const std::string& snapshot_id) {
+  VINFER_TRY(auto ok, rpc_.call("evm_revert", nlohmann::json::array({snapshot_id})));
+  if (!ok.is_boolean() || !ok.get<bool>())
+    return fail(Errc::mismatch, "evm_revert: no snapshot " + snapshot_id);
+  return ok_status();
+}
+
+Result<std::vector<std::uint8_t>> EvmClient::code_at(const std::string& address) {
+  VINFER_TRY(auto code, rpc_.call("eth_getCode", nlohmann::json::array({address, "latest"})));
+  if (!code.is_string())
+    return fail(Errc::parse, "eth_getCode: result is not hex data");
+  return abi::from_hex(code.get<std::string>());
+}
+
+Result<std::uint64_t> EvmClient::block_number() {
+  VINFER_TRY(auto n, rpc_.call("eth_blockNumber", nlohmann::json::array()));
+  return parse_quantity(n);
+}
+
 Result<Receipt> EvmClient::receipt(const std::string& tx_hash) {
   for (int tries = 0; tries < 500; ++tries) {
     VINFER_TRY(auto r, rpc_.call("eth_getTransactionReceipt", nlohmann::json::array({tx_hash})));

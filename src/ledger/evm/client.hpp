@@ -36,6 +36,15 @@ class EvmClient {
   Result<std::string> deploy(std::span<const std::uint8_t> init_code);
   /// eth_call against the latest block; a revert is an error carrying the revert data.
   Result<std::vector<std::uint8_t>> call(const std::string& to, std::span<const std::uint8_t> data);
+  /// anvil's evm_snapshot: an id to revert the whole chain state to.
+  Result<std::string> snapshot();
+  /// anvil's evm_revert to a snapshot id (which it consumes); an unknown id is an error.
+  Status revert_to(const std::string& snapshot_id);
+  /// eth_getCode at the latest block (empty for an account without code).
+  Result<std::vector<std::uint8_t>> code_at(const std::string& address);
+  /// eth_blockNumber.
+  Result<std::uint64_t> block_number();
+
   /// Sends a transaction, waits for its receipt (anvil mines at once) and returns it; a
   /// reverted transaction is a receipt with success == false.
   Result<Receipt> send(const std::string& to,
