@@ -124,10 +124,8 @@ TEST(LedgerCodecSampled, DamagedFieldsAreNamed) {
 // starts from a full record. VINFER_WRITE_VECTORS=1 (re)writes it; a committed seed must
 // decode.
 TEST(LedgerCodecSampled, FuzzSeedDecodes) {
-  const char* root = std::getenv("VINFER_SOURCE_DIR");
-  ASSERT_NE(root, nullptr);
-  const auto path =
-      std::filesystem::path(root) / "tests/fuzz/corpus/fuzz_ledger_codec/sampled_escalated";
+  const auto path = std::filesystem::path(VINFER_SOURCE_DIR) /
+                    "tests/fuzz/corpus/fuzz_ledger_codec/sampled_escalated";
   std::vector<uint8_t> seed{7};
   const std::vector<uint8_t> rec = encode_sampled_job(escalated());
   seed.insert(seed.end(), rec.begin(), rec.end());

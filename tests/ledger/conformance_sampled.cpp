@@ -306,6 +306,9 @@ TEST_P(LedgerConformance, SampledDisagreeingAuditEscalatesAndTheLyingWorkerLoses
   const JobRecord opt = TX_OK(l(), l().job(id));
   EXPECT_EQ(opt.status, JobStatus::claimed);
   EXPECT_EQ(opt.escrow, kReward);
+  reopen();  // mid-dispute: the worker's seat and the auditor's hold come back from disk
+  TX_FAILS(l(), l().unbond(s.worker, kStake), "the worker of sampled job");
+  TX_FAILS(l(), l().unbond(au, kStake), "disagreed with the worker");
   // The auditor challenges and plays its honest trace against the worker's.
   const uint64_t g = TX_OK(l(), l().challenge(au, id));
   const GameRecord end = play(l(), g, bad, world().honest);
