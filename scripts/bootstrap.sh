@@ -9,7 +9,7 @@ pkgs=(
   g++ cmake ninja-build make pkg-config
   clang libclang-rt-14-dev          # fuzzers (libFuzzer + ASan/UBSan)
   libgtest-dev libgmock-dev libbenchmark-dev
-  nlohmann-json3-dev libcli11-dev
+  nlohmann-json3-dev libcli11-dev libcpp-httplib-dev
   libsqlite3-dev                    # ledger and watcher state
   libsodium-dev                     # sealed jobs (X25519 + XChaCha20-Poly1305)
   libprotobuf-dev protobuf-compiler libonnx-dev   # ONNX import (onnx.proto -> protoc)
