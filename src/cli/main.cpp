@@ -4,6 +4,10 @@
 #include "common.hpp"
 #include "graph_commands.hpp"
 
+namespace vinfer::cli {
+void add_ledger_command(CLI::App& app);  // cmd_ledger.cpp
+}  // namespace vinfer::cli
+
 int main(int argc, char** argv) {
   CLI::App app{
       "vinfer: verifiable decentralized inference with a bit-exact int8 engine.\n"
@@ -19,6 +23,7 @@ int main(int argc, char** argv) {
   vinfer::cli::add_prove_commands(app);
   vinfer::cli::add_demo_command(app);
   vinfer::cli::add_econ_command(app);
+  vinfer::cli::add_ledger_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
