@@ -7,7 +7,10 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <filesystem>
+#include <thread>
 
 #include "ledger/conformance.hpp"
 #include "ledger/harness.hpp"
@@ -214,6 +217,54 @@ TEST_F(Twin, AGamePlayedThroughTheServerMatchesOnePlayedInProcessMoveForMove) {
   EXPECT_EQ(TX_OK(local_, local_.model(world().registration.root)),
             TX_OK(*remote_, remote_->model(world().registration.root)));
   EXPECT_EQ(local_.events(), remote_->events());
+}
+
+// Eight clients at once, each on its own connection: every deposit lands exactly once and
+// the ledger (not thread-safe by itself) stays whole, because the server runs one call at
+// a time.
+TEST(RemoteLedgerClients, ConcurrentClientsAreSerialized) {
+  MemoryLedger m;
+  auto s = LedgerServer::start(m);
+  ASSERT_TRUE(s.ok()) << s.error().to_string();
+  constexpr int kClients = 8, kDeposits = 50;
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < kClients; ++t)
+    threads.emplace_back([&, t] {
+      auto l = RemoteLedger::connect((*s)->url());
+      if (!l) {
+        ++failures;
+        return;
+      }
+      for (int i = 0; i < kDeposits; ++i) {
+        if (!(*l)->deposit(address_of("client-" + std::to_string(t % 3)), 1 + t).ok())
+          ++failures;
+        (*l)->balance(address_of("client-0"));  // reads interleave with the writes
+      }
+    });
+  for (std::thread& t : threads)
+    t.join();
+  EXPECT_EQ(failures.load(), 0);
+  Amount want = 0;
+  for (int t = 0; t < kClients; ++t)
+    want += kDeposits * (1 + t);
+  EXPECT_EQ(m.totals().deposits, want);
+  EXPECT_EQ(m.events().size(), size_t{kClients * kDeposits});
+  EXPECT_TRUE(m.totals().holds());
+}
+
+// The server closes a connection idle for 2 s; the client must not send on it as it goes.
+TEST(RemoteLedgerClients, AClientIdleLongerThanTheKeepAliveStillWorks) {
+  MemoryLedger m;
+  auto s = LedgerServer::start(m);
+  ASSERT_TRUE(s.ok()) << s.error().to_string();
+  auto l = RemoteLedger::connect((*s)->url());
+  ASSERT_TRUE(l.ok()) << l.error().to_string();
+  ASSERT_TRUE((*l)->deposit(a.alice, 5).ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(2300));
+  const Status again = (*l)->deposit(a.alice, 6);
+  EXPECT_TRUE(again.ok()) << again.error().to_string();
+  EXPECT_EQ((*l)->balance(a.alice), 11u);
 }
 
 TEST(RemoteLedgerConnect, NoServerIsAnIoErrorNamingTheUrl) {
