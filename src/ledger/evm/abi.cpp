@@ -73,6 +73,12 @@ Value bytes32(const commit::Hash& h) {
   return x;
 }
 
+Value address(const std::array<std::uint8_t, 20>& a) {
+  Value x;
+  std::memcpy(x.word.data() + 12, a.data(), 20);
+  return x;
+}
+
 Value bytes(std::span<const std::uint8_t> b) {
   Value x;
   x.kind = Value::Kind::bytes;

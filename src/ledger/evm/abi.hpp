@@ -34,6 +34,8 @@ Value uint_(std::uint64_t v);
 Value int_(std::int64_t v);
 /// bytes32.
 Value bytes32(const commit::Hash& h);
+/// address (20 bytes, right-aligned in the word).
+Value address(const std::array<std::uint8_t, 20>& a);
 /// bytes.
 Value bytes(std::span<const std::uint8_t> b);
 /// bytes32[].

@@ -1,6 +1,7 @@
 // deploy / call / send over JSON-RPC (client.hpp).
 #include "ledger/evm/client.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 #include <utility>
@@ -69,10 +70,11 @@ Result<std::string> EvmClient::deploy(std::span<const std::uint8_t> init_code) {
 }
 
 Result<std::vector<std::uint8_t>> EvmClient::call(const std::string& to,
-                                                  std::span<const std::uint8_t> data) {
+                                                  std::span<const std::uint8_t> data,
+                                                  const std::string& block) {
   VINFER_CHECK(init());
   nlohmann::json tx = {{"from", from_}, {"to", to}, {"data", abi::to_hex(data)}};
-  VINFER_TRY(auto out, rpc_.call("eth_call", nlohmann::json::array({tx, "latest"})));
+  VINFER_TRY(auto out, rpc_.call("eth_call", nlohmann::json::array({tx, block})));
   if (!out.is_string())
     return fail(Errc::parse, "eth_call: result is not hex data");
   return abi::from_hex(out.get<std::string>());
@@ -80,10 +82,13 @@ Result<std::vector<std::uint8_t>> EvmClient::call(const std::string& to,
 
 Result<Receipt> EvmClient::send(const std::string& to,
                                 std::span<const std::uint8_t> data,
-                                std::uint64_t gas) {
+                                std::uint64_t gas,
+                                std::uint64_t value_wei) {
   VINFER_CHECK(init());
   nlohmann::json tx = {
       {"from", from_}, {"to", to}, {"data", abi::to_hex(data)}, {"gas", quantity(gas)}};
+  if (value_wei != 0)
+    tx["value"] = quantity(value_wei);
   VINFER_TRY(auto hash, rpc_.call("eth_sendTransaction", nlohmann::json::array({tx})));
   if (!hash.is_string())
     return fail(Errc::parse, "eth_sendTransaction: result is not a transaction hash");
@@ -116,6 +121,38 @@ Result<std::uint64_t> EvmClient::block_number() {
   return parse_quantity(n);
 }
 
+Result<commit::Hash> EvmClient::block_hash(std::uint64_t number) {
+  VINFER_TRY(auto b,
+             rpc_.call("eth_getBlockByNumber", nlohmann::json::array({quantity(number), false})));
+  if (!b.is_object() || !b.contains("hash") || !b["hash"].is_string())
+    return fail(Errc::invalid_argument, "eth_getBlockByNumber: no block " + std::to_string(number));
+  VINFER_TRY(auto bytes, abi::from_hex(b["hash"].get<std::string>()));
+  if (bytes.size() != 32)
+    return fail(Errc::parse, "eth_getBlockByNumber: a block hash is not 32 bytes");
+  commit::Hash h;
+  std::copy(bytes.begin(), bytes.end(), h.begin());
+  return h;
+}
+
+Result<std::vector<std::string>> EvmClient::accounts() {
+  VINFER_TRY(auto a, rpc_.call("eth_accounts", nlohmann::json::array()));
+  if (!a.is_array())
+    return fail(Errc::parse, "eth_accounts: result is not an array");
+  std::vector<std::string> out;
+  for (const auto& x : a) {
+    if (!x.is_string())
+      return fail(Errc::parse, "eth_accounts: an account is not a string");
+    out.push_back(x.get<std::string>());
+  }
+  return out;
+}
+
+Status EvmClient::mine(std::uint64_t blocks) {
+  VINFER_TRY(auto r, rpc_.call("anvil_mine", nlohmann::json::array({quantity(blocks)})));
+  (void)r;
+  return ok_status();
+}
+
 Result<Receipt> EvmClient::receipt(const std::string& tx_hash) {
   for (int tries = 0; tries < 500; ++tries) {
     VINFER_TRY(auto r, rpc_.call("eth_getTransactionReceipt", nlohmann::json::array({tx_hash})));
@@ -128,6 +165,7 @@ Result<Receipt> EvmClient::receipt(const std::string& tx_hash) {
     VINFER_TRY(std::uint64_t status, parse_quantity(r.value("status", nlohmann::json())));
     VINFER_TRY(out.gas_used, parse_quantity(r.value("gasUsed", nlohmann::json())));
     out.success = status == 1;
+    VINFER_TRY(out.block_number, parse_quantity(r.value("blockNumber", nlohmann::json())));
     if (r.contains("contractAddress") && r["contractAddress"].is_string())
       out.contract_address = r["contractAddress"].get<std::string>();
     return out;
