@@ -38,3 +38,62 @@ error WeightsRootMismatch(bytes32 expected, bytes32 computed);
 error DotTooWide(uint256 n);
 /// An operand value lies outside the domain of the operator (as the C++ referee rejects it).
 error OperandOutOfDomain(string what, int256 value);
+
+// ---- registry (src/ledger/registry.cpp) ----
+
+/// A model root is registered already (at `atBlock`).
+error ModelExists(bytes32 root, uint256 atBlock);
+/// The four leaves [keccak(arch), arith, tokenizer, weights] give `computed`, not the root.
+error ModelRootMismatch(bytes32 root, bytes32 computed);
+/// No model is registered under `root`.
+error ModelNotRegistered(bytes32 root);
+
+// ---- staking (src/ledger/memory_ledger.cpp) ----
+
+/// An amount of zero where a positive one is needed.
+error ZeroAmount();
+/// More than the ledger's 64-bit amounts hold (a deposit, a total, an escrow).
+error AmountOverflow(uint256 amount);
+/// `account`'s balance (or stake) `available` is less than `needed`.
+error InsufficientFunds(address account, uint256 available, uint256 needed);
+/// A stake left bonded would be `stake`, non-zero and below `minStake`.
+error BelowMinStake(uint256 stake, uint256 minStake);
+/// `node` sits in the quorum of unsettled job `jobId`; its stake is the job's collateral.
+error StakeSeated(address node, bytes32 jobId);
+/// Nothing unbonding; or nothing matured yet (the next release is at `nextRelease`).
+error NothingUnbonding(address account);
+error NothingMatured(uint256 nextRelease, uint256 nowBlock);
+/// The all-zero X25519 key.
+error ZeroKey();
+/// Sending `amount` wei to `to` failed.
+error TransferFailed(address to, uint256 amount);
+
+// ---- quorum (src/quorum/round.cpp, src/ledger/quorum.cpp) ----
+
+/// Job bytes that are not a version-1 job (model::Job canonical bytes: "VJOB", 1, root, ...).
+error BadJobBytes(uint256 length);
+/// A job with this id exists already.
+error JobExists(bytes32 jobId);
+/// No quorum job has this id.
+error NoSuchJob(bytes32 jobId);
+/// n = 0.
+error QuorumEmpty();
+/// `n` seats but only `candidates` eligible nodes (stake >= min, a key, not seated).
+error NotEnoughCandidates(uint256 n, uint256 candidates);
+/// A node is listed twice among selection candidates.
+error DuplicateCandidate(address node);
+/// `node` is not in this job's quorum.
+error NotSelected(bytes32 jobId, address node);
+/// A commit, reveal or settle at `nowBlock` outside its window (first, last] (last = max for settle).
+error WrongPhase(uint256 nowBlock, uint256 first, uint256 last);
+/// `node` committed (or revealed) already.
+error AlreadyCommitted(address node);
+error AlreadyRevealed(address node);
+/// The commitment equals the one `owner` posted: a copy.
+error CopiedCommitment(address owner);
+/// `node` reveals without having committed.
+error NotCommitted(address node);
+/// (outputHash, salt) does not open `node`'s commitment for this job.
+error BadReveal(address node);
+/// The round is settled already.
+error AlreadySettled(bytes32 jobId);
