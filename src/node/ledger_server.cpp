@@ -422,6 +422,11 @@ const Endpoint* find(const Endpoint (&table)[N], const std::string& name) {
   return nullptr;
 }
 
+// A query names each parameter once: which of two values would the caller mean?
+Error repeated_parameter(const std::string& query, const std::string& key) {
+  return fail(Errc::parse, "query " + query + ": parameter '" + key + "' twice");
+}
+
 void send_error(httplib::Response& res, int status, const Error& e) {
   res.status = status;
   res.set_content(wire::dump({{"error", wire::to_json(e)}}), "application/json");
@@ -509,8 +514,7 @@ Result<std::unique_ptr<LedgerServer>> LedgerServer::start(ledger::Ledger& ledger
     json args = json::object();
     for (const auto& [k, v] : req.params) {
       if (args.contains(k))
-        return send_error(res, 400,
-                          fail(Errc::parse, "query " + name + ": parameter '" + k + "' twice"));
+        return send_error(res, 400, repeated_parameter(name, k));
       args[k] = v;
     }
     m->run(*e, args, true, res);
@@ -534,7 +538,7 @@ Result<std::unique_ptr<LedgerServer>> LedgerServer::start(ledger::Ledger& ledger
       [](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
         std::string what = "unknown exception";
         try {
-          std::rethrow_exception(ep);
+          std::rethrow_exception(std::move(ep));
         } catch (const std::exception& e) {
           what = e.what();
         } catch (...) {

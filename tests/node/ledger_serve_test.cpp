@@ -123,7 +123,7 @@ std::string url_of(const std::string& line) {
 }
 
 fs::path db_path() {
-  const fs::path p =
+  fs::path p =
       fs::temp_directory_path() / ("vinfer_ledger_serve_" + std::to_string(getpid()) + ".db");
   for (const char* suffix : {"", "-wal", "-shm"})
     fs::remove(p.string() + suffix);

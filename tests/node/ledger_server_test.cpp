@@ -78,12 +78,12 @@ class Hostile : public ::testing::Test {
   std::string before_;
 };
 
-#define EXPECT_REFUSED(reply, status, needle)           \
-  do {                                                  \
-    const auto [st_, msg_] = (reply);                   \
-    EXPECT_EQ(st_, status) << msg_;                     \
-    EXPECT_NE(msg_.find(needle), std::string::npos)     \
-        << "'" << msg_ << "' lacks '" << needle << "'"; \
+#define EXPECT_REFUSED(reply, status, needle)             \
+  do {                                                    \
+    const auto [st_, msg_] = (reply);                     \
+    EXPECT_EQ(st_, (status)) << msg_;                     \
+    EXPECT_NE(msg_.find(needle), std::string::npos)       \
+        << "'" << msg_ << "' lacks '" << (needle) << "'"; \
   } while (0)
 
 TEST_F(Hostile, BodyThatIsNotJson) {

@@ -228,6 +228,7 @@ TEST(RemoteLedgerClients, ConcurrentClientsAreSerialized) {
   ASSERT_TRUE(s.ok()) << s.error().to_string();
   constexpr int kClients = 8, kDeposits = 50;
   std::vector<std::thread> threads;
+  threads.reserve(kClients);
   std::atomic<int> failures{0};
   for (int t = 0; t < kClients; ++t)
     threads.emplace_back([&, t] {
