@@ -147,28 +147,27 @@ std::string Fields::child(const char* key) const {
   return what_ + "." + key;
 }
 
-Address Fields::address(const char* key) {
-  const json* j = field(key, "a hex address", is_string);
+// A string field through `parse` (address_from_hex, hash_from_hex, unhex), its error under
+// the field's name.
+template <class T, class Parse>
+T Fields::parsed(const char* key, const char* expect, Parse&& parse) {
+  const json* j = field(key, expect, is_string);
   if (!j)
-    return {};
-  auto a = ledger::address_from_hex(j->get_ref<const std::string&>());
-  if (!a) {
-    set(fail(Errc::parse, name(key) + ": " + a.error().message));
-    return {};
+    return T{};
+  auto v = parse(j->get_ref<const std::string&>());
+  if (!v) {
+    set(fail(Errc::parse, name(key) + ": " + v.error().message));
+    return T{};
   }
-  return *a;
+  return std::move(v).value();
+}
+
+Address Fields::address(const char* key) {
+  return parsed<Address>(key, "a hex address", ledger::address_from_hex);
 }
 
 Hash Fields::hash(const char* key) {
-  const json* j = field(key, "a hex hash", is_string);
-  if (!j)
-    return {};
-  auto h = commit::hash_from_hex(j->get_ref<const std::string&>());
-  if (!h) {
-    set(fail(Errc::parse, name(key) + ": " + h.error().message));
-    return {};
-  }
-  return *h;
+  return parsed<Hash>(key, "a hex hash", commit::hash_from_hex);
 }
 
 uint64_t Fields::u64(const char* key) {
@@ -209,15 +208,7 @@ std::string Fields::text(const char* key) {
 }
 
 std::vector<uint8_t> Fields::bytes(const char* key) {
-  const json* j = field(key, "a hex string", is_string);
-  if (!j)
-    return {};
-  auto b = unhex(j->get_ref<const std::string&>());
-  if (!b) {
-    set(fail(Errc::parse, name(key) + ": " + b.error().message));
-    return {};
-  }
-  return std::move(b).value();
+  return parsed<std::vector<uint8_t>>(key, "a hex string", unhex);
 }
 
 std::vector<Hash> Fields::hashes(const char* key) {

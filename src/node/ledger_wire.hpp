@@ -99,6 +99,8 @@ class Fields {
  private:
   const json* field(const char* key, const char* expect, bool (*is)(const json&));
   static bool is_object(const json& j) { return j.is_object(); }
+  template <class T, class Parse>
+  T parsed(const char* key, const char* expect, Parse&& parse);
   std::string name(const char* key) const;
   const json& obj_;
   std::string what_;
