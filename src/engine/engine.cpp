@@ -5,6 +5,7 @@
 #include "vinfer/engine/engine.hpp"
 
 #include <chrono>
+#include <cstdint>
 #include <cstring>
 
 #include "vinfer/arith/ops.hpp"
@@ -78,11 +79,13 @@ struct Engine::State {
   void emit_scalars(Op op, const int64_t* s, uint32_t rows) { emit(op, rows, 1, s); }
 
   // Runs f(i) for every i in [0, n), split over the pool's threads once n reaches
-  // `min_split` (below it the call costs more than it saves). Each i writes its own
-  // outputs from inputs no i writes, and every value is a pure function of them, so the
-  // split cannot change a bit.
+  // `min_split`. Each i writes its own outputs from inputs no i writes, and every value
+  // is a pure function of them, so the split cannot change a bit. A split is one more
+  // fork-join: on a busy machine a descheduled worker stalls it, so only work of a few
+  // tens of microseconds is split (vocab-wide rows, attention at 32+ positions), never a
+  // row of dim or hidden_dim elements (a microsecond or two).
   template <class F>
-  void each(size_t n, F&& f, size_t min_split = 512) {
+  void each(size_t n, F&& f, size_t min_split = 4096) {
     if (n < min_split || pool->size() < 2) {
       for (size_t i = 0; i < n; ++i)
         f(i);
@@ -181,7 +184,7 @@ struct Engine::State {
       const size_t hh = i / n, t = i % n;
       const int32_t* kbase = kcache[l].data() + hh / group * hd;
       att[i] = score_elem(q.data() + hh * hd, kbase + t * kvd, hd, score_c);
-    }, 64);
+    }, n >= 32 ? 1 : SIZE_MAX);
     emit(Op::scores, nh, n, att.data());
     softmax_rows(att.data(), nh, n);  // rowmax, exp, rowsum, softmax -> p
     // One output element per i: a dot product of n probabilities with a value column.
@@ -189,7 +192,7 @@ struct Engine::State {
       const size_t hh = i / hd, j = i % hd;
       const int32_t* vbase = vcache[l].data() + hh / group * hd;
       av[i] = av_elem(p.data() + hh * n, vbase + j, kvd, n);
-    }, 64);
+    }, n >= 32 ? 1 : SIZE_MAX);
     emit(Op::attn_av, 1, nh * hd, av.data());
     const int64_t am = quantize_row(av.data(), nh * hd);
     matmul(L.wo, am, o.data());
