@@ -56,6 +56,22 @@ TEST_F(EvmRegistry, test_registerModel_twice_reverts) {
   EXPECT_EQ(testing::address_word(view("model(bytes32)", {abi::bytes32(root)}), 0), id(1));
 }
 
+// As ledger::validate(Params): phases of at least one block, shares of at most 10000 bps.
+TEST_F(EvmStaking, test_constructor_badParams_reverts) {
+  const auto deploy = [](uint64_t commit_blocks, uint32_t slash_bps) {
+    auto code =
+        abi::from_hex(testing::artifacts()["contracts"]["Quorum"]["bytecode"].get<std::string>());
+    const auto args =
+        abi::encode(abi::tuple({abi::uint_(100), abi::uint_(10), abi::uint_(commit_blocks),
+                                abi::uint_(8), abi::uint_(slash_bps), abi::uint_(5000)}));
+    code->insert(code->end(), args.begin(), args.end());
+    return testing::chain().client.deploy(*code).ok();
+  };
+  EXPECT_FALSE(deploy(0, 10000));
+  EXPECT_FALSE(deploy(8, 10001));
+  EXPECT_TRUE(deploy(8, 10000));
+}
+
 TEST_F(EvmStaking, test_deposit_withdraw_succeeds) {
   tx(4, "deposit()", {}, 5000);
   EXPECT_EQ(balance(4), 5000u);

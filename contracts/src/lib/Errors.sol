@@ -70,6 +70,8 @@ error TransferFailed(address to, uint256 amount);
 
 // ---- quorum (src/quorum/round.cpp, src/ledger/quorum.cpp) ----
 
+/// A constructor parameter outside its range (a phase of zero blocks, a share over 10000 bps).
+error BadParams(string what);
 /// Job bytes that are not a version-1 job (model::Job canonical bytes: "VJOB", 1, root, ...).
 error BadJobBytes(uint256 length);
 /// A job with this id exists already.

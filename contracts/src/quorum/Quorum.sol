@@ -7,6 +7,7 @@ import {
     AlreadySettled,
     AmountOverflow,
     BadJobBytes,
+    BadParams,
     BadReveal,
     CopiedCommitment,
     JobExists,
@@ -94,8 +95,8 @@ contract Quorum is Registry, Staking {
         uint32 majorityShareBps_
     ) Staking(minStake_, unbondingBlocks_) {
         // INVARIANT: as ledger::validate(Params): phases of a block or more, shares <= 100 %.
-        require(commitBlocks_ > 0 && revealBlocks_ > 0, "phase of zero blocks");
-        require(slashBps_ <= BPS && majorityShareBps_ <= BPS, "share over 10000 bps");
+        if (commitBlocks_ == 0 || revealBlocks_ == 0) revert BadParams("a phase of zero blocks");
+        if (slashBps_ > BPS || majorityShareBps_ > BPS) revert BadParams("a share over 10000 bps");
         commitBlocks = commitBlocks_;
         revealBlocks = revealBlocks_;
         slashBps = slashBps_;
