@@ -5,6 +5,7 @@
 
 #include <httplib.h>
 
+#include <charconv>
 #include <chrono>
 #include <limits>
 #include <mutex>
@@ -524,7 +525,16 @@ Result<std::unique_ptr<LedgerServer>> LedgerServer::start(ledger::Ledger& ledger
     if (!res.body.empty())
       return;
     std::string why;
-    if (res.status == 413)
+    // httplib caps a form-urlencoded body (what curl -d sends) far below max_body.
+    const std::string length = req.get_header_value("Content-Length");
+    size_t n = 0;
+    std::from_chars(length.data(), length.data() + length.size(), n);
+    if (res.status == 413 && n <= m->max_body &&
+        req.get_header_value("Content-Type") == "application/x-www-form-urlencoded")
+      why = "a form-urlencoded request body is limited to " +
+            std::to_string(CPPHTTPLIB_FORM_URL_ENCODED_PAYLOAD_MAX_LENGTH) +
+            " bytes (curl -d sends that type): send Content-Type: application/json";
+    else if (res.status == 413)
       why = "request body over the limit of " + std::to_string(m->max_body) + " bytes";
     else if (res.status == 404)
       why = "no endpoint " + req.method + " " + req.path +

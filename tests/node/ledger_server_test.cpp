@@ -223,6 +223,27 @@ TEST_F(Hostile, BodyOverTheLimit) {
   EXPECT_REFUSED(post("/tx/deposit", big), 413, "request body over the limit of 4096 bytes");
 }
 
+// curl -d sends application/x-www-form-urlencoded, which httplib caps at 8192 bytes
+// whatever the limit: the message says so instead of quoting the wrong limit.
+TEST(HostileLimits, AFormEncodedBodyIsCappedLowerAndTheMessageSaysWhy) {
+  MemoryLedger m;
+  auto s = LedgerServer::start(m);
+  ASSERT_TRUE(s.ok()) << s.error().to_string();
+  httplib::Client http((*s)->url());
+  const std::string body = json{{"to", std::string(9000, 'a')}, {"amount", 1}}.dump();
+  const auto form = http.Post("/tx/deposit", body, "application/x-www-form-urlencoded");
+  ASSERT_TRUE(form);
+  EXPECT_EQ(form->status, 413);
+  EXPECT_NE(form->body.find("form-urlencoded request body is limited to 8192 bytes"),
+            std::string::npos)
+      << form->body;
+  const auto as_json = http.Post("/tx/deposit", body, "application/json");
+  ASSERT_TRUE(as_json);
+  EXPECT_EQ(as_json->status, 400) << as_json->body;  // read, and its address refused
+  EXPECT_NE(as_json->body.find("field 'to': address"), std::string::npos) << as_json->body;
+  EXPECT_TRUE(m.events().empty());
+}
+
 TEST_F(Hostile, ALedgerRefusalIs422WithItsOwnMessage) {
   const auto r = http_->Post(
       "/tx/withdraw", json{{"from", to_hex(a.stranger)}, {"amount", 1}}.dump(), "application/json");
