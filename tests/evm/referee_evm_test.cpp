@@ -278,8 +278,9 @@ TEST(EvmReferee, DifferentialFuzzOfTamperedBundles) {
     if (data == honest_data) {
       ASSERT_TRUE(out.ok()) << out.error().to_string();
       EXPECT_EQ(abi::decode_int(*out).value(), want);
-      if (cpp.ok())
+      if (cpp.ok()) {
         EXPECT_EQ(cpp->value, want);
+      }
       ++unchanged;
     } else {
       EXPECT_FALSE(cpp.ok()) << "the C++ referee accepted a changed opening";
