@@ -5,7 +5,6 @@
 #include "vinfer/engine/engine.hpp"
 
 #include <chrono>
-#include <cstdint>
 #include <cstring>
 
 #include "vinfer/arith/ops.hpp"
@@ -78,39 +77,22 @@ struct Engine::State {
   }
   void emit_scalars(Op op, const int64_t* s, uint32_t rows) { emit(op, rows, 1, s); }
 
-  // Runs f(i) for every i in [0, n), split over the pool's threads once n reaches
-  // `min_split`. Each i writes its own outputs from inputs no i writes, and every value
-  // is a pure function of them, so the split cannot change a bit. A split is one more
-  // fork-join: on a busy machine a descheduled worker stalls it, so only work of a few
-  // tens of microseconds is split (vocab-wide rows, attention at 32+ positions), never a
-  // row of dim or hidden_dim elements (a microsecond or two).
-  template <class F>
-  void each(size_t n, F&& f, size_t min_split = 4096) {
-    if (n < min_split || pool->size() < 2) {
-      for (size_t i = 0; i < n; ++i)
-        f(i);
-      return;
-    }
-    pool->parallel_for(n, [&](size_t a, size_t b) {
-      for (size_t i = a; i < b; ++i)
-        f(i);
-    });
-  }
-
   // ---- building blocks ----
   // sumsq -> rmsnorm -> absmax -> quantize; returns the absmax m (the scale of xq).
   int64_t norm_and_quantize(const int32_t* x, const std::vector<int32_t>& gain) {
     const int64_t ss = sumsq(x, dim);
     emit_scalars(Op::sumsq, &ss, 1);
     const int64_t r = rms_scale(ss, dim, m.norm_eps_q24);
-    each(dim, [&](size_t i) { xn[i] = rmsnorm_elem(x[i], gain[i], r); });
+    for (uint32_t i = 0; i < dim; ++i)
+      xn[i] = rmsnorm_elem(x[i], gain[i], r);
     emit(Op::rmsnorm, 1, dim, xn.data());
     return quantize_row(xn.data(), dim);
   }
   int64_t quantize_row(const int32_t* x, uint32_t n) {
     const int64_t mx = absmax(x, n);
     emit_scalars(Op::absmax, &mx, 1);
-    each(n, [&](size_t i) { xq[i] = quantize_elem(x[i], mx); });
+    for (uint32_t i = 0; i < n; ++i)
+      xq[i] = quantize_elem(x[i], mx);
     emit(Op::quantize, 1, n, xq.data());
     return mx;
   }
@@ -179,24 +161,26 @@ struct Engine::State {
     std::memcpy(&kcache[l][size_t{pos} * kvd], k.data(), kvd * sizeof(int32_t));
 
     const uint32_t group = nh / nkv;  // query heads per kv head
-    // One (head, position) score per i: a dot product of hd elements.
-    each(size_t{nh} * n, [&](size_t i) {
-      const size_t hh = i / n, t = i % n;
-      const int32_t* kbase = kcache[l].data() + hh / group * hd;
-      att[i] = score_elem(q.data() + hh * hd, kbase + t * kvd, hd, score_c);
-    }, n >= 32 ? 1 : SIZE_MAX);
+    for (uint32_t hh = 0; hh < nh; ++hh) {
+      const int32_t* kbase = kcache[l].data() + size_t{hh / group} * hd;
+      for (uint32_t t = 0; t < n; ++t) {
+        att[size_t{hh} * n + t] =
+            score_elem(q.data() + size_t{hh} * hd, kbase + size_t{t} * kvd, hd, score_c);
+      }
+    }
     emit(Op::scores, nh, n, att.data());
     softmax_rows(att.data(), nh, n);  // rowmax, exp, rowsum, softmax -> p
-    // One output element per i: a dot product of n probabilities with a value column.
-    each(size_t{nh} * hd, [&](size_t i) {
-      const size_t hh = i / hd, j = i % hd;
-      const int32_t* vbase = vcache[l].data() + hh / group * hd;
-      av[i] = av_elem(p.data() + hh * n, vbase + j, kvd, n);
-    }, n >= 32 ? 1 : SIZE_MAX);
+    for (uint32_t hh = 0; hh < nh; ++hh) {
+      const int32_t* vbase = vcache[l].data() + size_t{hh / group} * hd;
+      for (uint32_t j = 0; j < hd; ++j) {
+        av[size_t{hh} * hd + j] = av_elem(p.data() + size_t{hh} * n, vbase + j, kvd, n);
+      }
+    }
     emit(Op::attn_av, 1, nh * hd, av.data());
     const int64_t am = quantize_row(av.data(), nh * hd);
     matmul(L.wo, am, o.data());
-    each(dim, [&](size_t i) { h[i] = add_elem(h[i], o[i]); });
+    for (uint32_t i = 0; i < dim; ++i)
+      h[i] = add_elem(h[i], o[i]);
     emit(Op::add, 1, dim, h.data());
   }
 
@@ -206,12 +190,18 @@ struct Engine::State {
     for (uint32_t r = 0; r < rows; ++r)
       mx[r] = rowmax(x + size_t{r} * n, n);
     emit_scalars(Op::rowmax, mx.data(), rows);
-    each(size_t{rows} * n, [&](size_t i) { e[i] = exp_elem(x[i], mx[i / n]); });
+    for (uint32_t r = 0; r < rows; ++r) {
+      for (uint32_t t = 0; t < n; ++t)
+        e[size_t{r} * n + t] = exp_elem(x[size_t{r} * n + t], mx[r]);
+    }
     emit(Op::exp, rows, n, e.data());
     for (uint32_t r = 0; r < rows; ++r)
       sum[r] = rowsum(e.data() + size_t{r} * n, n);
     emit_scalars(Op::rowsum, sum.data(), rows);
-    each(size_t{rows} * n, [&](size_t i) { p[i] = softmax_elem(e[i], sum[i / n]); });
+    for (uint32_t r = 0; r < rows; ++r) {
+      for (uint32_t t = 0; t < n; ++t)
+        p[size_t{r} * n + t] = softmax_elem(e[size_t{r} * n + t], sum[r]);
+    }
     emit(Op::softmax, rows, n, p.data());
   }
 
@@ -219,11 +209,13 @@ struct Engine::State {
     const int64_t mx = norm_and_quantize(h.data(), L.ffn_norm);
     matmul(L.w1, mx, g.data());  // gate (hid)
     matmul(L.w3, mx, u.data());  // up (hid)
-    each(hid, [&](size_t i) { g[i] = silu_mul_elem(g[i], u[i]); });
+    for (uint32_t i = 0; i < hid; ++i)
+      g[i] = silu_mul_elem(g[i], u[i]);
     emit(Op::silu_mul, 1, hid, g.data());
     const int64_t dm = quantize_row(g.data(), hid);
     matmul(L.w2, dm, o.data());  // down (dim)
-    each(dim, [&](size_t i) { h[i] = add_elem(h[i], o[i]); });
+    for (uint32_t i = 0; i < dim; ++i)
+      h[i] = add_elem(h[i], o[i]);
     emit(Op::add, 1, dim, h.data());
   }
 
@@ -235,11 +227,13 @@ struct Engine::State {
       emit(Op::argmax, 1, 1, &tok);
       return static_cast<uint32_t>(tok);
     }
-    each(vocab, [&](size_t i) { logits[i] = temp_scale_elem(logits[i], job.temperature_q16); });
+    for (uint32_t i = 0; i < vocab; ++i)
+      logits[i] = temp_scale_elem(logits[i], job.temperature_q16);
     emit(Op::temp_scale, 1, vocab, logits.data());
     const int64_t lmax = rowmax(logits.data(), vocab);
     emit_scalars(Op::rowmax, &lmax, 1);
-    each(vocab, [&](size_t i) { e[i] = exp_elem(logits[i], lmax); });
+    for (uint32_t i = 0; i < vocab; ++i)
+      e[i] = exp_elem(logits[i], lmax);
     emit(Op::exp, 1, vocab, e.data());
     const int64_t sum = rowsum(e.data(), vocab);
     emit_scalars(Op::rowsum, &sum, 1);
