@@ -1,7 +1,8 @@
 // Big-endian writer and bounds-checked reader for vinfer's wire and record encodings
 // (dispute moves, ledger records): integers big-endian as the EVM's ABI and the hashed
 // preimages have them, hashes as 32 raw bytes. A reader takes untrusted bytes; every
-// failed read names its field and offset.
+// failed read names its field and offset. Also the hex digits every text form of bytes
+// (addresses, ABI words, the ledger's HTTP records) is written and read with.
 #pragma once
 
 #include <array>
@@ -14,6 +15,29 @@
 #include "vinfer/result.hpp"
 
 namespace vinfer::wire {
+
+/// The value of one hex digit, either case; -1 for any other character.
+constexpr int hex_digit(char c) {
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
+  return -1;
+}
+
+/// Two lowercase hex digits per byte, no prefix.
+inline std::string hex_of(std::span<const uint8_t> b) {
+  constexpr char kDigits[] = "0123456789abcdef";
+  std::string s;
+  s.reserve(2 * b.size());
+  for (uint8_t v : b) {
+    s.push_back(kDigits[v >> 4]);
+    s.push_back(kDigits[v & 15]);
+  }
+  return s;
+}
 
 /// Appends big-endian integers and raw bytes.
 class ByteWriter {

@@ -4,30 +4,15 @@
 
 #include "vinfer/ledger/event.hpp"
 #include "vinfer/ledger/types.hpp"
+#include "vinfer/wire.hpp"
 
 namespace vinfer::ledger {
 namespace {
 
-constexpr char kHex[] = "0123456789abcdef";
-
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
+using wire::hex_digit;
 
 std::string hex_bytes(const uint8_t* p, size_t n) {
-  std::string s;
-  s.reserve(2 * n);
-  for (size_t i = 0; i < n; ++i) {
-    s.push_back(kHex[p[i] >> 4]);
-    s.push_back(kHex[p[i] & 15]);
-  }
-  return s;
+  return wire::hex_of({p, n});
 }
 
 }  // namespace

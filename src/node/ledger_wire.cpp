@@ -5,21 +5,12 @@
 
 #include "vinfer/ledger/codec.hpp"
 #include "vinfer/model/weight_tensors.hpp"
+#include "vinfer/wire.hpp"
 
 namespace vinfer::node::wire {
 namespace {
 
-constexpr char kHex[] = "0123456789abcdef";
-
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
+using vinfer::wire::hex_digit;
 
 bool is_string(const json& j) {
   return j.is_string();
@@ -69,13 +60,7 @@ Result<model::Job> decode_job(std::span<const uint8_t> b) {
 }  // namespace
 
 std::string hex(std::span<const uint8_t> b) {
-  std::string s;
-  s.reserve(2 * b.size());
-  for (uint8_t v : b) {
-    s.push_back(kHex[v >> 4]);
-    s.push_back(kHex[v & 15]);
-  }
-  return s;
+  return vinfer::wire::hex_of(b);
 }
 
 Result<std::vector<uint8_t>> unhex(std::string_view text) {

@@ -159,8 +159,9 @@ TEST_F(EvmInvariant, test_randomActors_moneyIdentity_succeeds) {
     }
     for (const Job& j : jobs) {
       const uint64_t e = u64(view("quorumJob(bytes32)", {abi::bytes32(j.id)}), 4);
-      if (j.settled)
+      if (j.settled) {
         EXPECT_EQ(e, 0u) << "a settled job holds no funds";
+      }
       escrow += e;
     }
     EXPECT_EQ(balances, u64(view("totalBalance()", {}), 0)) << "step " << step << " " << sig;

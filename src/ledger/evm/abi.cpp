@@ -5,6 +5,8 @@
 #include <cstring>
 #include <utility>
 
+#include "vinfer/wire.hpp"
+
 namespace vinfer::ledger::evm::abi {
 namespace {
 
@@ -42,15 +44,7 @@ std::vector<std::uint8_t> encode_items(const std::vector<Value>& items) {
   return heads;
 }
 
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
+using wire::hex_digit;
 
 }  // namespace
 
