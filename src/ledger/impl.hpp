@@ -24,7 +24,7 @@ struct MemoryLedger::Impl {
   std::unique_ptr<detail::SqliteStore> store;  ///< null: in memory only
   /// Per job, built on the first move of its first game (not persisted: derived).
   std::map<Hash, std::unique_ptr<const dispute::RefereeContext>> referees;
-  /// The block hash chain's checkpoints (derived from nothing but block numbers).
+  /// The block hash chain's remembered hashes (derived from the event log).
   mutable detail::BlockHashes block_hashes;
 
   // ---- lookups: change nothing ----
@@ -84,6 +84,18 @@ struct MemoryLedger::Impl {
   /// Carries out a quorum round's payout (quorum.cpp): escrow to rewards and the refund,
   /// slashes out of stake, bounties, the burn; frees the seats.
   void pay_out(QuorumJobRecord& q, const quorum::Tally& tally, const quorum::Payout& payout);
+
+  /// Draws the quorums and sampled workers of the jobs posted in block `closed`, whose
+  /// hash is `h` (quorum.cpp, sampled.cpp), in job-id order, each from the candidates
+  /// left by the ones before: a job with too few is refunded instead. Runs in advance(),
+  /// at the first block after `closed`.
+  void seat_unseated(uint64_t closed, const Hash& h);
+  void seat_quorum_job(QuorumJobRecord& q, const Hash& h);
+  void draw_sampled_worker(SampledJobRecord& j, const Hash& h);
+  /// MemoryLedger::candidates(), for the impl.
+  std::vector<quorum::Candidate> candidates() const;
+  /// The seats the unseated jobs will take when this block closes.
+  size_t unseated_demand() const;
 
   /// Why `node` may not unbond because of sampled mode (sampled.cpp): it is a registered
   /// auditor, or has committed an audit in a job not yet settled. Empty if neither.

@@ -116,6 +116,7 @@ Status MemoryLedger::Impl::commit(const char* tx) {
       VINFER_ASSERT(back.ok() && "the ledger database cannot be read back after a failed write");
       st = std::move(back).value();
       referees.clear();
+      block_hashes.clear();
       dirty.clear(st.events.size());
       return fail(saved.error().code,
                   std::string(tx) + ": not persisted, undone: " + saved.error().message);
@@ -196,8 +197,16 @@ Status MemoryLedger::advance(uint64_t n) {
   if (!next)
     return fail(Errc::overflow, "advance: block " + std::to_string(impl_->st.block) + " + " +
                                     std::to_string(n) + " overflows");
-  impl_->st.block = *next;
-  return impl_->commit("advance");
+  Impl& m = *impl_;
+  if (n > 0 && !m.st.unseated.empty()) {
+    // Block st.block closes: its hash is fixed now, and the jobs posted in it are drawn
+    // with it, as the first thing that happens in the next block.
+    const uint64_t closed = m.st.block;
+    m.st.block = closed + 1;
+    m.seat_unseated(closed, m.block_hashes.at(closed, m.st.events));
+  }
+  m.st.block = *next;
+  return m.commit("advance");
 }
 
 // ---- money ----

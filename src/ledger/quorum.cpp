@@ -30,7 +30,13 @@ Result<const QuorumJobRecord*> unsettled_quorum_job(const MemoryLedger::Impl& m,
   if (!q)
     return tx_error(Errc::invalid_argument, tx, subject, "no such quorum job");
   if (q->settled)
-    return tx_error(Errc::invalid_argument, tx, subject, "the round is settled");
+    return tx_error(Errc::invalid_argument, tx, subject,
+                    q->round.seats.empty() ? "the job was refunded: nobody could be seated"
+                                           : "the round is settled");
+  if (q->round.seats.empty())
+    return tx_error(Errc::invalid_argument, tx, subject,
+                    "nobody is seated yet: the quorum is drawn when " + block_str(q->block) +
+                        " closes");
   return q;
 }
 
@@ -61,21 +67,36 @@ Result<NodeKey> MemoryLedger::node_key(const Address& node) const {
 
 // ---- quorum mode ----
 
-std::vector<quorum::Candidate> MemoryLedger::candidates() const {
-  const Impl& m = *impl_;
+std::vector<quorum::Candidate> MemoryLedger::Impl::candidates() const {
   std::vector<quorum::Candidate> out;
-  for (const auto& [a, acc] : m.st.accounts)  // std::map: ascending address order
-    if (eligible(m.st, m.params, a, acc.stake) && m.seat_of(a) == nullptr)
+  for (const auto& [a, acc] : st.accounts)  // std::map: ascending address order
+    if (eligible(st, params, a, acc.stake) && seat_of(a) == nullptr)
       out.push_back({to_node_id(a), acc.stake});
   return out;
 }
 
+std::vector<quorum::Candidate> MemoryLedger::candidates() const {
+  return impl_->candidates();
+}
+
 Result<Hash> MemoryLedger::block_hash(uint64_t block) const {
   const Impl& m = *impl_;
-  if (block > m.st.block)
-    return fail(Errc::invalid_argument, "block_hash: " + block_str(block) +
-                                            " is after the current " + block_str(m.st.block));
-  return m.block_hashes.at(block);
+  if (block >= m.st.block)
+    return fail(Errc::invalid_argument,
+                "block_hash: " + block_str(block) + " has not closed (the current block is " +
+                    std::to_string(m.st.block) + "; a block's hash is fixed when it closes)");
+  return m.block_hashes.at(block, m.st.events);
+}
+
+size_t MemoryLedger::Impl::unseated_demand() const {
+  size_t seats = 0;
+  for (const Hash& id : st.unseated) {
+    if (const QuorumJobRecord* q = find_quorum_job(id))
+      seats += q->n;
+    else
+      seats += 1;  // a sampled job's worker
+  }
+  return seats;
 }
 
 Result<Hash> MemoryLedger::post_quorum_job(const Address& client,
@@ -99,26 +120,30 @@ Result<Hash> MemoryLedger::post_quorum_job(const Address& client,
     return tx_error(Errc::invalid_argument, tx, subject,
                     "client " + to_hex(client) + " has balance " + std::to_string(bal) +
                         ", less than the escrow n × reward_per_node = " + std::to_string(*escrow));
-  const std::vector<quorum::Candidate> cands = candidates();
-  if (cands.size() < n) {
+  const size_t cands = m.candidates().size();
+  const size_t claimed = m.unseated_demand();
+  if (cands < claimed + n) {
     size_t busy = 0;
     for (const auto& [a, acc] : m.st.accounts)
       busy += eligible(m.st, m.params, a, acc.stake) && m.seat_of(a) != nullptr;
     return tx_error(
         Errc::invalid_argument, tx, subject,
-        "n = " + std::to_string(n) + " but only " + std::to_string(cands.size()) +
+        "n = " + std::to_string(n) + " but only " + std::to_string(cands) +
             " candidates (bonded stake of at least " + std::to_string(m.params.min_stake) +
             " and a registered key" +
-            (busy ? ", and " + std::to_string(busy) + " more seated in unsettled rounds)" : ")"));
+            (busy ? ", and " + std::to_string(busy) + " more seated in unsettled rounds" : "") +
+            ")" +
+            (claimed ? ", " + std::to_string(claimed) +
+                           " of them wanted by jobs posted earlier in this block"
+                     : ""));
   }
-  VINFER_TRY(const Hash bh, block_hash(m.st.block));
-  const Hash seed = quorum::selection_seed(id, bh);
-  auto selected = quorum::select_quorum(seed, cands, n);
-  if (!selected)
-    return tx_error(selected.error().code, tx, subject, selected.error().message);
-  auto round = quorum::Round::open(id, *selected, m.params.round, m.st.block);
-  if (!round)
-    return tx_error(round.error().code, tx, subject, round.error().message);
+  // The round's phases count from this block, but nobody is seated yet: the seed is the
+  // hash of this block, fixed only when it closes (seat_unseated), so the client cannot
+  // know it when it chooses the job.
+  quorum::RoundParams rp = m.params.round;
+  if (rp.commit_blocks > UINT64_MAX - m.st.block ||
+      rp.reveal_blocks > UINT64_MAX - m.st.block - rp.commit_blocks)
+    return tx_error(Errc::overflow, tx, subject, "the reveal deadline is past block 2^64 - 1");
 
   m.debit(client, *escrow);
   QuorumJobRecord rec;
@@ -128,23 +153,59 @@ Result<Hash> MemoryLedger::post_quorum_job(const Address& client,
   rec.n = n;
   rec.reward_per_node = reward_per_node;
   rec.escrow = *escrow;
-  rec.round = std::move(round).value();
   rec.block = m.st.block;
   m.emit(EventKind::quorum_job_posted, id, 0, client, *escrow,
          "n = " + std::to_string(n) + ", reward " + std::to_string(reward_per_node) +
-             " per node; commits until " + block_str(rec.round.commit_deadline) +
-             ", reveals until " + block_str(rec.round.reveal_deadline) + "; seed " +
-             short_hex(seed));
-  for (size_t i = 0; i < rec.round.seats.size(); ++i) {
-    const quorum::Seat& s = rec.round.seats[i];
-    m.st.seated[to_address(s.node)] = id;
-    m.emit(EventKind::quorum_seated, id, 0, to_address(s.node), s.stake,
-           "seat " + std::to_string(i + 1) + " of " + std::to_string(n));
-  }
+             " per node; drawn when " + block_str(m.st.block) + " closes, commits until " +
+             block_str(m.st.block + rp.commit_blocks) + ", reveals until " +
+             block_str(m.st.block + rp.commit_blocks + rp.reveal_blocks));
   m.st.quorum_jobs[id] = std::move(rec);
+  m.st.unseated.insert(id);
   m.dirty.quorum_jobs.insert(id);
   VINFER_CHECK(m.commit(tx));
   return id;
+}
+
+void MemoryLedger::Impl::seat_unseated(uint64_t closed, const Hash& h) {
+  const std::set<Hash> ids = std::move(st.unseated);
+  st.unseated.clear();
+  for (const Hash& id : ids) {
+    if (st.quorum_jobs.count(id)) {
+      QuorumJobRecord& q = quorum_job_mut(id);
+      VINFER_ASSERT(q.block == closed && q.round.seats.empty());
+      seat_quorum_job(q, h);
+    } else {
+      SampledJobRecord& j = sampled_job_mut(id);
+      VINFER_ASSERT(j.block == closed && j.worker == Address{});
+      draw_sampled_worker(j, h);
+    }
+  }
+}
+
+void MemoryLedger::Impl::seat_quorum_job(QuorumJobRecord& q, const Hash& h) {
+  const Hash seed = quorum::selection_seed(q.id, h);
+  const std::vector<quorum::Candidate> cands = candidates();
+  auto selected = quorum::select_quorum(seed, cands, q.n);
+  Result<quorum::Round> round =
+      selected ? quorum::Round::open(q.id, *selected, params.round, q.block)
+               : Result<quorum::Round>(selected.error());
+  if (!round) {
+    // Stake left the candidates later in the post's block: nobody to seat.
+    credit(q.client, q.escrow);
+    emit(EventKind::refund, q.id, 0, q.client, q.escrow,
+         "not seated when " + block_str(q.block) + " closed: " + round.error().message);
+    q.escrow = 0;
+    q.settled = true;
+    return;
+  }
+  q.round = std::move(round).value();
+  for (size_t i = 0; i < q.round.seats.size(); ++i) {
+    const quorum::Seat& s = q.round.seats[i];
+    st.seated[to_address(s.node)] = q.id;
+    emit(EventKind::quorum_seated, q.id, 0, to_address(s.node), s.stake,
+         "seat " + std::to_string(i + 1) + " of " + std::to_string(q.n) + "; seed " +
+             short_hex(seed) + " from the hash of " + block_str(q.block));
+  }
 }
 
 Result<QuorumJobRecord> MemoryLedger::quorum_job(const Hash& id) const {
@@ -251,10 +312,17 @@ Status MemoryLedger::quorum_settle(const Hash& job_id) {
   const QuorumJobRecord* q = m.find_quorum_job(job_id);
   if (!q)
     return tx_error(Errc::invalid_argument, tx, subject, "no such quorum job");
+  if (q->settled && !q->tally)
+    return tx_error(Errc::invalid_argument, tx, subject,
+                    "refunded when " + block_str(q->block) + " closed: nobody could be seated");
   if (q->settled)
     return tx_error(
         Errc::invalid_argument, tx, subject,
         std::string("already settled (") + quorum::verdict_name(q->tally->verdict) + ")");
+  if (q->round.seats.empty())
+    return tx_error(Errc::invalid_argument, tx, subject,
+                    "nobody is seated yet: the quorum is drawn when " + block_str(q->block) +
+                        " closes");
   auto tally = q->round.tally(m.st.block);
   if (!tally)
     return tx_error(tally.error().code, tx, subject, tally.error().message);

@@ -151,6 +151,37 @@ std::vector<quorum::RegisteredAuditor> MemoryLedger::auditors() const {
 
 // ---- posting and delivery ----
 
+namespace {
+
+// The candidates a sampled job's worker is drawn from: not auditors (one cannot audit
+// itself, and an auditor that works loses the independence its draws need).
+std::vector<quorum::Candidate> worker_candidates(const MemoryLedger::Impl& m) {
+  std::vector<quorum::Candidate> out;
+  for (const quorum::Candidate& c : m.candidates())
+    if (!m.st.auditors.count(to_address(c.id)))
+      out.push_back(c);
+  return out;
+}
+
+}  // namespace
+
+void MemoryLedger::Impl::draw_sampled_worker(SampledJobRecord& j, const Hash& h) {
+  const Hash seed = quorum::selection_seed(j.id, h);
+  auto picked = quorum::select_quorum(seed, worker_candidates(*this), 1);
+  if (!picked) {
+    credit(j.client, j.escrow);
+    emit(EventKind::refund, j.id, 0, j.client, j.escrow,
+         "no worker when " + block_str(j.block) + " closed: " + picked.error().message);
+    j.escrow = 0;
+    j.status = SampledStatus::cancelled;
+    return;
+  }
+  j.worker = to_address(picked->at(0).id);
+  st.seated[j.worker] = j.id;
+  emit(EventKind::sampled_drawn, j.id, 0, j.worker, picked->at(0).stake,
+       "seed " + short_hex(seed) + " from the hash of " + block_str(j.block));
+}
+
 Result<Hash> MemoryLedger::post_sampled_job(const Address& client,
                                             const Hash& job_id,
                                             const Hash& model_root,
@@ -178,40 +209,34 @@ Result<Hash> MemoryLedger::post_sampled_job(const Address& client,
                     "client " + to_hex(client) + " has balance " + std::to_string(bal) +
                         ", less than the escrow reward + audit_fee × " +
                         std::to_string(snap.size()) + " auditors = " + std::to_string(*escrow));
-  // The worker: a candidate that is not an auditor (it cannot audit itself, and an
-  // auditor that works loses the independence its draws need).
-  std::vector<quorum::Candidate> cands;
-  for (const quorum::Candidate& c : candidates())
-    if (!m.st.auditors.count(to_address(c.id)))
-      cands.push_back(c);
-  if (cands.empty())
+  // The worker is drawn when this block closes (seat_unseated), from its hash.
+  const size_t workers = worker_candidates(m).size();
+  const size_t claimed = m.unseated_demand();
+  if (workers < claimed + 1)
     return tx_error(Errc::invalid_argument, tx, subject,
                     "no worker candidate (bonded stake of at least " +
                         std::to_string(m.params.min_stake) +
-                        ", a registered key, not a registered auditor, not busy)");
-  VINFER_TRY(const Hash bh, block_hash(m.st.block));
-  const Hash seed = quorum::selection_seed(job_id, bh);
-  auto picked = quorum::select_quorum(seed, cands, 1);
-  if (!picked)
-    return tx_error(picked.error().code, tx, subject, picked.error().message);
+                        ", a registered key, not a registered auditor, not busy" +
+                        (claimed ? ", not wanted by the " + std::to_string(claimed) +
+                                       " seats of jobs posted earlier in this block"
+                                 : std::string()) +
+                        ")");
 
   m.debit(client, *escrow);
   SampledJobRecord rec;
   rec.id = job_id;
   rec.model_root = model_root;
   rec.client = client;
-  rec.worker = to_address(picked->at(0).id);
   rec.offer = offer;
   rec.p_bps = per_auditor_bps(offer.audit_rate_bps, snap.size());
   rec.escrow = *escrow;
   rec.status = SampledStatus::posted;
   rec.block = m.st.block;
   rec.auditors = snap;
-  m.st.seated[rec.worker] = job_id;
   m.emit(EventKind::sampled_job_posted, job_id, 0, client, *escrow,
-         "worker " + to_hex(rec.worker) + ", " + std::to_string(snap.size()) +
-             " auditors drawing at p = " + std::to_string(rec.p_bps) + " bps each; seed " +
-             short_hex(seed));
+         std::to_string(snap.size()) + " auditors drawing at p = " + std::to_string(rec.p_bps) +
+             " bps each; the worker is drawn when " + block_str(m.st.block) + " closes");
+  m.st.unseated.insert(job_id);
   m.st.sampled_jobs[job_id] = std::move(rec);
   m.dirty.sampled_jobs.insert(job_id);
   VINFER_CHECK(m.commit(tx));
@@ -228,6 +253,10 @@ Status MemoryLedger::sampled_deliver(const Address& client,
   if (client != j->client)
     return tx_error(Errc::invalid_argument, tx, subject,
                     to_hex(client) + " is not the job's client");
+  if (j->worker == Address{})
+    return tx_error(Errc::invalid_argument, tx, subject,
+                    "no worker yet: it is drawn when " + block_str(j->block) +
+                        " closes (deliver from " + block_str(j->block + 1) + ")");
   if (m.st.block > delivery_deadline(m.params, *j))
     return tx_error(Errc::invalid_argument, tx, subject,
                     "the delivery deadline was " + block_str(delivery_deadline(m.params, *j)));
@@ -289,7 +318,9 @@ Status MemoryLedger::sampled_cancel(const Address& caller, const Hash& job_id) {
   m.emit(EventKind::refund, job_id, 0, mut.client, mut.escrow, "cancelled before delivery");
   mut.escrow = 0;
   mut.status = SampledStatus::cancelled;
-  m.st.seated.erase(mut.worker);
+  if (mut.worker != Address{})
+    m.st.seated.erase(mut.worker);
+  m.st.unseated.erase(job_id);
   return m.commit(tx);
 }
 

@@ -220,15 +220,22 @@ Status SqliteStore::load_quorum_jobs(State& s) {
           return fail(Errc::parse, "open: " + where + ": settled " + std::to_string(settled));
         j.settled = settled == 1;
         j.block = q.u64(7);
-        auto round = decode_quorum_round(q.blob(8));
-        if (!round)
-          return damaged(where, round.error());
-        j.round = std::move(round).value();
-        if (j.round.job_id != j.id || j.round.opened_at != j.block)
-          return fail(Errc::mismatch, "open: " + where + ": the round is another job's");
-        if (n != j.round.seats.size())
-          return fail(Errc::mismatch, "open: " + where + ": n " + std::to_string(n) + ", but " +
-                                          std::to_string(j.round.seats.size()) + " seats");
+        const auto round_bytes = q.blob(8);
+        const bool seated = !round_bytes.empty();
+        if (seated) {
+          auto round = decode_quorum_round(round_bytes);
+          if (!round)
+            return damaged(where, round.error());
+          j.round = std::move(round).value();
+          if (j.round.job_id != j.id || j.round.opened_at != j.block)
+            return fail(Errc::mismatch, "open: " + where + ": the round is another job's");
+          if (n != j.round.seats.size())
+            return fail(Errc::mismatch, "open: " + where + ": n " + std::to_string(n) +
+                                            ", but " + std::to_string(j.round.seats.size()) +
+                                            " seats");
+        } else if (n == 0) {
+          return fail(Errc::parse, "open: " + where + ": n 0");
+        }
         j.n = static_cast<uint32_t>(n);
         const auto payment = quorum::checked_mul(j.reward_per_node, j.n);
         if (!payment)
@@ -240,6 +247,15 @@ Status SqliteStore::load_quorum_jobs(State& s) {
             return fail(Errc::mismatch, "open: " + where +
                                             ": an unsettled job holds n × reward_per_node in "
                                             "escrow and has no tally or payout");
+          if (!seated && j.block != s.block)
+            return fail(Errc::mismatch, "open: " + where + ": nobody is seated, but its " +
+                                            "post's block " + std::to_string(j.block) +
+                                            " has closed");
+        } else if (!seated) {
+          if (j.escrow != 0 || !tally.empty() || !payout.empty())
+            return fail(Errc::mismatch, "open: " + where +
+                                            ": a job refunded unseated holds no escrow and has "
+                                            "no tally or payout");
         } else {
           auto t = decode_quorum_tally(tally);
           if (!t)

@@ -224,7 +224,8 @@ Status SqliteStore::write(const State& s, const Dirty& d) {
     const QuorumJobRecord& j = s.quorum_jobs.at(id);
     VINFER_TRY(Stmt * q,
                stmt("INSERT OR REPLACE INTO quorum_jobs VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-    // An unsettled job has no tally or payout yet: an empty blob.
+    // An unsettled job has no tally or payout yet, a job nobody is seated in yet (or
+    // ever: refunded) no round: an empty blob.
     const std::vector<uint8_t> tally =
         j.tally ? encode_quorum_tally(*j.tally) : std::vector<uint8_t>{};
     const std::vector<uint8_t> payout =
@@ -237,7 +238,8 @@ Status SqliteStore::write(const State& s, const Dirty& d) {
                      .bind(6, j.escrow)
                      .bind(7, uint64_t{j.settled ? 1u : 0u})
                      .bind(8, j.block)
-                     .bind(9, encode_quorum_round(j.round))
+                     .bind(9, j.round.seats.empty() ? std::vector<uint8_t>{}
+                                                    : encode_quorum_round(j.round))
                      .bind(10, tally)
                      .bind(11, payout)
                      .run());

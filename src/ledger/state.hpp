@@ -51,6 +51,8 @@ struct State {
   std::map<Hash, SampledJobRecord> sampled_jobs;
   /// derived: node -> the unsettled quorum job it sits in, or the sampled job it works on
   std::map<Address, Hash> seated;
+  /// derived: the quorum and sampled jobs posted in the current block, drawn when it closes
+  std::set<Hash> unseated;
   std::vector<Event> events;       ///< events[i].seq == i
 };
 
@@ -58,9 +60,10 @@ struct State {
 /// and while the optimistic claim it escalated into is live (`claim_live`).
 bool holds_worker(const SampledJobRecord& j, bool claim_live);
 
-/// Rebuilds State::seated from the quorum and sampled jobs. An error (a damaged database) if a node
-/// sits in two unsettled rounds, or has less bonded stake than a round's snapshot of it:
-/// the ledger never lets either happen.
+/// Rebuilds State::seated and State::unseated from the quorum and sampled jobs. An error
+/// (a damaged database) if a node sits in two unsettled rounds, has less bonded stake than
+/// a round's snapshot of it, or a job of a closed block is still unseated: the ledger never
+/// lets any of these happen.
 Status index_seats(State& s);
 
 /// The records a transaction changed since the last write to the store.

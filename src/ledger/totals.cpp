@@ -42,9 +42,12 @@ Totals compute_totals(const State& s) {
 
 Status index_seats(State& s) {
   s.seated.clear();
+  s.unseated.clear();
   for (const auto& [id, q] : s.quorum_jobs) {
     if (q.settled)
       continue;
+    if (q.round.seats.empty())
+      s.unseated.insert(id);
     for (const quorum::Seat& seat : q.round.seats) {
       const Address a = to_address(seat.node);
       const auto [it, fresh] = s.seated.emplace(a, id);
@@ -60,6 +63,13 @@ Status index_seats(State& s) {
     }
   }
   for (const auto& [id, j] : s.sampled_jobs) {
+    if (j.status == SampledStatus::posted && j.worker == Address{}) {
+      if (j.block != s.block)
+        return fail(Errc::mismatch, "sampled job " + short_hex(id) + " has no worker, but " +
+                                        "its post's block " + std::to_string(j.block) +
+                                        " has closed");
+      s.unseated.insert(id);
+    }
     auto opt = s.jobs.find(id);
     const bool live = opt != s.jobs.end() && opt->second.status == JobStatus::claimed;
     if (!holds_worker(j, live))
@@ -75,6 +85,7 @@ Status index_seats(State& s) {
 bool holds_worker(const SampledJobRecord& j, bool claim_live) {
   switch (j.status) {
     case SampledStatus::posted:
+      return j.worker != Address{};  // none until the post's block closes
     case SampledStatus::open:
     case SampledStatus::escalated:
       return true;

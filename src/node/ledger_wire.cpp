@@ -361,7 +361,8 @@ json to_json(const ledger::QuorumJobRecord& r) {
           {"n", r.n},
           {"reward_per_node", r.reward_per_node},
           {"escrow", r.escrow},
-          {"round", hex(ledger::encode_quorum_round(r.round))},
+          {"round", r.round.seats.empty() ? json(nullptr)  // nobody seated (yet)
+                                          : json(hex(ledger::encode_quorum_round(r.round)))},
           {"settled", r.settled},
           {"tally", r.tally ? json(hex(ledger::encode_quorum_tally(*r.tally))) : json(nullptr)},
           {"payout", r.payout ? json(hex(ledger::encode_quorum_payout(*r.payout))) : json(nullptr)},
@@ -376,7 +377,8 @@ ledger::QuorumJobRecord read_quorum_job(Fields& f) {
   r.n = f.u32("n");
   r.reward_per_node = f.u64("reward_per_node");
   r.escrow = f.u64("escrow");
-  r.round = f.record<quorum::Round>("round", ledger::decode_quorum_round);
+  if (f.optional("round"))
+    r.round = f.record<quorum::Round>("round", ledger::decode_quorum_round);
   r.settled = f.flag("settled");
   if (f.optional("tally"))
     r.tally = f.record<quorum::Tally>("tally", ledger::decode_quorum_tally);

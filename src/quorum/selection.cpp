@@ -35,6 +35,13 @@ uint64_t hash_mod(const Hash& h, uint64_t m) {
 Result<std::vector<Candidate>> select_quorum(const Hash& seed,
                                              std::span<const Candidate> candidates,
                                              uint32_t n) {
+  return select_quorum(seed, candidates, n, [](const Candidate&) { return true; });
+}
+
+Result<std::vector<Candidate>> select_quorum(const Hash& seed,
+                                             std::span<const Candidate> candidates,
+                                             uint32_t n,
+                                             const std::function<bool(const Candidate&)>& eligible) {
   if (n == 0)
     return fail(Errc::invalid_argument, "quorum selection: n = 0 (a quorum needs a node)");
   std::vector<Candidate> sorted(candidates.begin(), candidates.end());
@@ -63,7 +70,13 @@ Result<std::vector<Candidate>> select_quorum(const Hash& seed,
 
   std::vector<Candidate> picked;
   picked.reserve(n);
-  for (uint32_t i = 0; i < n; ++i) {
+  const size_t drawable = pool.size();
+  for (uint64_t i = 0; picked.size() < n; ++i) {
+    if (pool.empty())
+      return fail(Errc::invalid_argument,
+                  "quorum selection: n = " + std::to_string(n) + " but only " +
+                      std::to_string(picked.size()) + " of the " + std::to_string(drawable) +
+                      " drawable candidates are still eligible");
     uint64_t x = hash_mod(selection_draw(seed, i), total);
     // INVARIANT: x < total = the sum of pool's stakes, so the walk stops inside the pool.
     size_t j = 0;
@@ -71,7 +84,8 @@ Result<std::vector<Candidate>> select_quorum(const Hash& seed,
       x -= pool[j].stake;
       ++j;
     }
-    picked.push_back(pool[j]);
+    if (eligible(pool[j]))
+      picked.push_back(pool[j]);
     total -= pool[j].stake;
     pool.erase(pool.begin() + static_cast<std::ptrdiff_t>(j));
   }

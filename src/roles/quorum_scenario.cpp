@@ -46,7 +46,11 @@ Result<QuorumOutcome> run_quorum(const LocalModel& claimed,
   }
   VINFER_TRY(const Hash job_id, tx(l.post_quorum_job(client_a, job, sc.n, 100)));
   const uint64_t posted = l.block();
+  // The seats are drawn from the post block's hash when that block closes.
+  VINFER_CHECK(tx(l.advance(1)));
   VINFER_TRY(auto rec, l.quorum_job(job_id));
+  if (rec.round.seats.empty())
+    return fail(Errc::invalid_argument, "quorum scenario: nobody could be seated");
 
   std::map<std::string, uint32_t> cheats;
   for (const auto& seat : rec.round.seats) {

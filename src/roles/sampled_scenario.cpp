@@ -114,8 +114,13 @@ Result<SampledRunOutcome> run_sampled(const LocalModel& claimed,
     const Hash id = job.id();
     VINFER_CHECK(tx(l.post_sampled_job(client_a, id, job.model_root,
                                        {kReward, kAuditFee, sc.audit_rate_bps})));
-    // The client seals the job to the worker and to every auditor of the snapshot.
+    // The worker is drawn from the post block's hash when that block closes; then the
+    // client seals the job to it and to every auditor of the snapshot.
+    VINFER_CHECK(tx(l.advance(1)));
     VINFER_TRY(ledger::SampledJobRecord rec, l.sampled_job(id));
+    if (rec.worker == ledger::Address{})
+      return fail(Errc::invalid_argument,
+                  "sampled scenario: no worker could be drawn for job " + ledger::short_hex(id));
     std::vector<ledger::Envelope> envs;
     std::vector<ledger::Address> to{rec.worker};
     for (const auto& a : rec.auditors)

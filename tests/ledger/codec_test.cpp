@@ -203,7 +203,7 @@ TEST(LedgerTypes, TotalsAndNames) {
   EXPECT_STREQ(event_kind_name(EventKind::deposit), "deposit");
   EXPECT_STREQ(event_kind_name(EventKind::finalized), "finalized");
   EXPECT_STREQ(event_kind_name(EventKind::stake_slashed), "stake_slashed");
-  EXPECT_EQ(kEventKindCount, 41u);
+  EXPECT_EQ(kEventKindCount, 42u);
   EXPECT_STREQ(event_kind_name(EventKind::sampled_defended), "sampled_defended");
   // A kind's number is stored in databases: the quorum kinds came after the existing ones.
   static_assert(static_cast<int>(EventKind::finalized) == 21);

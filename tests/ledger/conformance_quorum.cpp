@@ -91,13 +91,6 @@ void play_round(Ledger& l,
   TX_OK(l, l.quorum_settle(id));
 }
 
-size_t count_events(const Ledger& l, EventKind k, const Hash& id) {
-  size_t n = 0;
-  for (const Event& e : l.events())
-    n += e.kind == k && e.job_id == id;
-  return n;
-}
-
 const Event* find_event(const std::vector<Event>& ev, EventKind k, const Address& who) {
   for (const Event& e : ev)
     if (e.kind == k && e.who == who)
@@ -139,31 +132,36 @@ TEST_P(LedgerConformance, KeysAndCandidates) {
   EXPECT_EQ(l().candidates(), want);
 }
 
-TEST_P(LedgerConformance, BlockHashesAreFixedPerBlock) {
-  const Hash h0 = TX_OK(l(), l().block_hash(0));
-  TX_FAILS(l(), l().block_hash(1), "block 1 is after the current block 0");
-  TX_OK(l(), l().advance(3));
-  EXPECT_EQ(TX_OK(l(), l().block_hash(0)), h0);
+TEST_P(LedgerConformance, BlockHashesAreFixedWhenTheBlockCloses) {
+  // The current block is open: its hash is nobody's to know yet.
+  TX_FAILS(l(), l().block_hash(0), "block 0 has not closed");
+  TX_FAILS(l(), l().block_hash(1), "block 1 has not closed");
+  TX_OK(l(), l().advance(4));
+  TX_FAILS(l(), l().block_hash(4), "block 4 has not closed");
   std::set<Hash> seen;
-  for (uint64_t b = 0; b <= 3; ++b)
+  for (uint64_t b = 0; b < 4; ++b)
     seen.insert(TX_OK(l(), l().block_hash(b)));
   EXPECT_EQ(seen.size(), 4u);
   const Hash h3 = TX_OK(l(), l().block_hash(3));
+  // What happens in the open block does not move a closed block's hash.
+  TX_OK(l(), l().deposit(a.client, 5));
+  EXPECT_EQ(TX_OK(l(), l().block_hash(3)), h3);
   reopen();
   EXPECT_EQ(TX_OK(l(), l().block_hash(3)), h3);
 }
 
-TEST_P(LedgerConformance, PostQuorumJobSeatsNDistinctStakedNodesAndEscrows) {
+TEST_P(LedgerConformance, PostQuorumJobEscrowsAndTheSeatsAreDrawnWhenItsBlockCloses) {
   const std::vector<Address> nodes = setup_nodes(l(), {100, 200, 300, 400, 500});
   const std::vector<quorum::Candidate> before = l().candidates();
   ASSERT_EQ(before.size(), 5u);
-  const Hash bh = TX_OK(l(), l().block_hash(l().block()));
   const Hash id = TX_OK(l(), l().post_quorum_job(a.client, world().job, 3, kReward));
   EXPECT_EQ(id, world().job.id());
   EXPECT_EQ(l().balance(a.client), kFunds - 3 * kReward);
   EXPECT_EQ(l().totals().escrow, 3 * kReward);
 
-  const QuorumJobRecord q = TX_OK(l(), l().quorum_job(id));
+  // Posted, nobody seated: the seed is the hash of the post's block, which is not fixed
+  // until the block closes, so the client could not know it when it chose the job.
+  QuorumJobRecord q = TX_OK(l(), l().quorum_job(id));
   EXPECT_EQ(q.id, id);
   EXPECT_EQ(q.job, world().job);
   EXPECT_EQ(q.client, a.client);
@@ -174,10 +172,28 @@ TEST_P(LedgerConformance, PostQuorumJobSeatsNDistinctStakedNodesAndEscrows) {
   EXPECT_FALSE(q.tally.has_value());
   EXPECT_FALSE(q.payout.has_value());
   EXPECT_EQ(q.block, 0u);
-  EXPECT_EQ(q.round.opened_at, 0u);
+  EXPECT_TRUE(q.round.seats.empty());
+  TX_FAILS(l(), l().block_hash(q.block), "has not closed");
+  EXPECT_EQ(count_events(l(), EventKind::quorum_job_posted, id), 1u);
+  EXPECT_EQ(count_events(l(), EventKind::quorum_seated, id), 0u);
+  TX_FAILS(l(), l().quorum_commit(nodes[0], id, commitment_of(id, nodes[0], honest_output())),
+           "nobody is seated yet: the quorum is drawn when block 0 closes");
+  TX_FAILS(l(), l().quorum_settle(id), "nobody is seated yet");
+  // The job's three seats are spoken for: a second job in the same block cannot count
+  // on them.
+  EXPECT_EQ(l().candidates().size(), 5u);
+  TX_FAILS(l(), l().post_quorum_job(a.client, other_job(), 3, kReward),
+           "n = 3 but only 5 candidates (bonded stake of at least 100 and a registered key), "
+           "3 of them wanted by jobs posted earlier in this block");
+
+  TX_OK(l(), l().advance(1));
+  q = TX_OK(l(), l().quorum_job(id));
+  EXPECT_EQ(q.round.opened_at, 0u);  // the phases still count from the post
   EXPECT_EQ(q.round.commit_deadline, 4u);
   EXPECT_EQ(q.round.reveal_deadline, 7u);
-  // The selection is select_quorum's from the job id and the block hash: anyone can redo it.
+  // The selection is select_quorum's from the job id and the post block's hash, over the
+  // candidates when that block closed: anyone can redo it.
+  const Hash bh = TX_OK(l(), l().block_hash(0));
   const auto want = quorum::select_quorum(quorum::selection_seed(id, bh), before, 3).value();
   ASSERT_EQ(q.round.seats.size(), 3u);
   std::set<quorum::NodeId> distinct;
@@ -192,13 +208,13 @@ TEST_P(LedgerConformance, PostQuorumJobSeatsNDistinctStakedNodesAndEscrows) {
   }
   EXPECT_EQ(distinct.size(), 3u);
   EXPECT_EQ(q.round.total_stake, total);
-  EXPECT_EQ(count_events(l(), EventKind::quorum_job_posted, id), 1u);
   EXPECT_EQ(count_events(l(), EventKind::quorum_seated, id), 3u);
   for (const Address& s : seats_of(l(), id)) {
     const std::vector<Event> events = l().events();
     const Event* e = find_event(events, EventKind::quorum_seated, s);
     ASSERT_NE(e, nullptr);
     EXPECT_EQ(e->amount, l().staked(s));
+    EXPECT_EQ(e->block, 1u);  // the first thing in the next block
   }
   // The seated nodes' stake is this round's: they are no candidates for another.
   EXPECT_EQ(l().candidates().size(), 2u);
@@ -220,6 +236,7 @@ TEST_P(LedgerConformance, PostQuorumJobSeatsNDistinctStakedNodesAndEscrows) {
   TX_FAILS(l(), l().quorum_job(other_job().id()), "no such quorum job");
   // Two nodes are left for a second round.
   const Hash id2 = TX_OK(l(), l().post_quorum_job(a.client, other_job(), 2, kReward));
+  TX_OK(l(), l().advance(1));
   EXPECT_TRUE(l().candidates().empty());
   EXPECT_EQ(l().totals().escrow, 5 * kReward);
   std::set<Address> all;
@@ -227,6 +244,42 @@ TEST_P(LedgerConformance, PostQuorumJobSeatsNDistinctStakedNodesAndEscrows) {
     for (const Address& s : seats_of(l(), j))
       all.insert(s);
   EXPECT_EQ(all, std::set<Address>(nodes.begin(), nodes.end()));
+}
+
+TEST_P(LedgerConformance, JobsPostedInOneBlockAreSeatedOnDistinctNodes) {
+  const std::vector<Address> nodes = setup_nodes(l(), {100, 200, 300, 400, 500, 600});
+  const Hash id1 = TX_OK(l(), l().post_quorum_job(a.client, world().job, 3, kReward));
+  const Hash id2 = TX_OK(l(), l().post_quorum_job(a.client, other_job(), 3, kReward));
+  TX_OK(l(), l().advance(1));
+  std::set<Address> all;
+  for (const Hash& j : {id1, id2})
+    for (const Address& s : seats_of(l(), j))
+      all.insert(s);
+  EXPECT_EQ(all, std::set<Address>(nodes.begin(), nodes.end()));
+}
+
+TEST_P(LedgerConformance, AJobWhoseNodesLeaveBeforeItsBlockClosesIsRefunded) {
+  const std::vector<Address> nodes = setup_nodes(l(), {200, 300, 400});
+  const Amount client_before = l().balance(a.client);
+  const Hash id = TX_OK(l(), l().post_quorum_job(a.client, world().job, 3, kReward));
+  // One node unbonds in the same block, before the draw: only two are left to seat.
+  TX_OK(l(), l().unbond(nodes[1], 300));
+  TX_OK(l(), l().advance(1));
+  const QuorumJobRecord q = TX_OK(l(), l().quorum_job(id));
+  EXPECT_TRUE(q.settled);
+  EXPECT_TRUE(q.round.seats.empty());
+  EXPECT_EQ(q.escrow, 0u);
+  EXPECT_FALSE(q.tally.has_value());
+  EXPECT_EQ(l().balance(a.client), client_before);
+  EXPECT_EQ(l().totals().escrow, 0u);
+  EXPECT_EQ(count_events(l(), EventKind::refund, id), 1u);
+  EXPECT_EQ(count_events(l(), EventKind::quorum_seated, id), 0u);
+  TX_FAILS(l(), l().quorum_settle(id), "nobody could be seated");
+  TX_FAILS(l(), l().quorum_commit(nodes[0], id, commitment_of(id, nodes[0], honest_output())),
+           "the job was refunded");
+  reopen();
+  EXPECT_TRUE(TX_OK(l(), l().quorum_job(id)).settled);
+  EXPECT_EQ(l().candidates().size(), 2u);
 }
 
 TEST_P(LedgerConformance, PostQuorumJobRejectsMoreSeatsThanCandidates) {
@@ -248,7 +301,7 @@ TEST_P(LedgerConformance, CommitAndRevealFollowTheRoundsRules) {
   const Address x = nodes[0], y = nodes[1];
   const Hash cx = commitment_of(id, x, honest_output());
   TX_FAILS(l(), l().quorum_commit(x, other_job().id(), cx), "no such quorum job");
-  TX_FAILS(l(), l().quorum_commit(x, id, cx), "not after the round opened at block 0");
+  TX_FAILS(l(), l().quorum_commit(x, id, cx), "nobody is seated yet");
   TX_OK(l(), l().advance(1));
   TX_FAILS(l(), l().quorum_commit(a.stranger, id, cx), "not selected");
   TX_OK(l(), l().quorum_commit(x, id, cx));
@@ -327,7 +380,9 @@ TEST_P(LedgerConformance, SettleBeforeTheDeadlineAndSettlingTwiceAreRejected) {
   const std::vector<Address> nodes = setup_nodes(l(), {200, 300, 400});
   const Hash id = TX_OK(l(), l().post_quorum_job(a.client, world().job, 3, kReward));
   TX_FAILS(l(), l().quorum_settle(other_job().id()), "no such quorum job");
-  TX_FAILS(l(), l().quorum_settle(id), "tally at block 0, but reveals are accepted until block 7");
+  TX_FAILS(l(), l().quorum_settle(id), "nobody is seated yet");
+  TX_OK(l(), l().advance(1));
+  TX_FAILS(l(), l().quorum_settle(id), "tally at block 1, but reveals are accepted until block 7");
   go_to(l(), 7);
   TX_FAILS(l(), l().quorum_settle(id), "tally at block 7");
   go_to(l(), 8);
@@ -542,6 +597,9 @@ TEST_P(LedgerConformance, NoMajorityRefundsTheClientAndRevealersKeepTheirStake) 
 TEST_P(LedgerConformance, UnbondWhileSeatedIsRejected) {
   const std::vector<Address> nodes = setup_nodes(l(), {200, 300, 400, 500});
   const Hash id = TX_OK(l(), l().post_quorum_job(a.client, world().job, 3, kReward));
+  // Not seated yet: unbonding in the post's block is still allowed (and would refund the
+  // job if it left too few), so the round's stake is only locked from the draw on.
+  TX_OK(l(), l().advance(1));
   const std::vector<Address> seated = seats_of(l(), id);
   const Address free = *std::find_if(nodes.begin(), nodes.end(), [&](const Address& n) {
     return std::find(seated.begin(), seated.end(), n) == seated.end();
@@ -561,9 +619,11 @@ TEST_P(LedgerConformance, RoundSurvivesReopeningAndFinishes) {
   const std::vector<Address> nodes = setup_nodes(l(), {200, 300, 400});
   const Hash id = TX_OK(l(), l().post_quorum_job(a.client, world().job, 3, kReward));
   reopen();
+  EXPECT_TRUE(TX_OK(l(), l().quorum_job(id)).round.seats.empty());  // still to be drawn
+  go_to(l(), kCommitAt);
+  reopen();
   EXPECT_TRUE(l().candidates().empty());  // the seats came back
   TX_FAILS(l(), l().unbond(nodes[0], 200), "seated in the quorum");
-  go_to(l(), kCommitAt);
   TX_OK(l(), l().quorum_commit(nodes[0], id, commitment_of(id, nodes[0], honest_output())));
   reopen();
   TX_OK(l(), l().quorum_commit(nodes[1], id, commitment_of(id, nodes[1], honest_output())));

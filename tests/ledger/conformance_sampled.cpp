@@ -108,6 +108,14 @@ TEST_P(LedgerConformance, SampledPostDrawsANonAuditorWorkerAndEscrowsTheFees) {
   TX_FAILS(l(), l().post_sampled_job(a.client, id, world().job.model_root, {kReward, kFee, 1000}),
            "posted already");
   TX_FAILS(l(), l().post_job(a.client, world().job, 1), "as a sampled job");
+  // The worker is drawn from the hash of the post's block, fixed when it closes: until
+  // then there is nobody to deliver to.
+  EXPECT_EQ(TX_OK(l(), l().sampled_job(id)).worker, Address{});
+  TX_FAILS(l(), l().sampled_deliver(a.client, id, {{s.worker, {1}}}),
+           "no worker yet: it is drawn when block 0 closes (deliver from block 1)");
+  EXPECT_EQ(count_events(l(), EventKind::sampled_drawn, id), 0u);
+  TX_OK(l(), l().advance(1));
+  EXPECT_EQ(count_events(l(), EventKind::sampled_drawn, id), 1u);
   const SampledJobRecord j = TX_OK(l(), l().sampled_job(id));
   EXPECT_EQ(j.worker, s.worker);  // the only candidate that is not an auditor
   EXPECT_EQ(j.auditors.size(), 2u);
@@ -135,6 +143,23 @@ TEST_P(LedgerConformance, SampledPostDrawsANonAuditorWorkerAndEscrowsTheFees) {
   EXPECT_EQ(l().balance(a.client), before);
   TX_OK(l(), l().unbond(s.worker, kStake));  // free again
   reopen();
+}
+
+TEST_P(LedgerConformance, SampledJobWithoutAWorkerWhenItsBlockClosesIsRefunded) {
+  const Nodes s = setup(l(), 1);
+  const Hash id = world().job.id();
+  const Amount before = l().balance(a.client);
+  TX_OK(l(), l().post_sampled_job(a.client, id, world().job.model_root, {kReward, kFee, 1000}));
+  TX_OK(l(), l().unbond(s.worker, kStake));  // the only worker candidate leaves in time
+  TX_OK(l(), l().advance(1));
+  const SampledJobRecord j = TX_OK(l(), l().sampled_job(id));
+  EXPECT_EQ(j.status, SampledStatus::cancelled);
+  EXPECT_EQ(j.worker, Address{});
+  EXPECT_EQ(j.escrow, 0u);
+  EXPECT_EQ(l().balance(a.client), before);
+  EXPECT_EQ(count_events(l(), EventKind::refund, id), 1u);
+  reopen();
+  EXPECT_EQ(TX_OK(l(), l().sampled_job(id)).status, SampledStatus::cancelled);
 }
 
 TEST_P(LedgerConformance, SampledUndeliveredJobFreesItsWorkerAfterTheDeadline) {

@@ -8,6 +8,13 @@
 
 namespace vinfer::ledger::testing {
 
+size_t count_events(const Ledger& l, EventKind k, const Hash& id) {
+  size_t n = 0;
+  for (const Event& e : l.events())
+    n += e.kind == k && e.job_id == id;
+  return n;
+}
+
 std::string observe(const Ledger& l) {
   const std::vector<Event> ev = l.events();
   std::set<Address> actors;
@@ -22,7 +29,11 @@ std::string observe(const Ledger& l) {
   }
   std::ostringstream o;
   o << "totals " << l.totals().to_string() << "\n";
-  o << "block " << l.block() << " hash " << commit::to_hex(l.block_hash(l.block()).value()) << "\n";
+  // The current block's hash is not known until it closes; the last closed one's is.
+  o << "block " << l.block();
+  if (l.block() > 0)
+    o << " closed " << commit::to_hex(l.block_hash(l.block() - 1).value());
+  o << "\n";
   o << "events " << ev.size() << "\n";
   for (const Address& a : actors) {
     o << "account " << to_hex(a) << " balance " << l.balance(a) << " staked " << l.staked(a)

@@ -23,6 +23,9 @@ struct TxAborted : std::runtime_error {
 /// game any event names, as one comparable text.
 std::string observe(const Ledger& l);
 
+/// How many events of kind `k` the ledger logged for job `id`.
+size_t count_events(const Ledger& l, EventKind k, const Hash& id);
+
 /// gtest assertion that the money identity holds.
 ::testing::AssertionResult identity_holds(const Ledger& l);
 

@@ -240,7 +240,9 @@ Hash quorum_ledger(const std::string& path) {
     TX_OK(*l, l->stake(n, 200));
     TX_OK(*l, l->register_key(n, NodeKey{1, static_cast<uint8_t>(i)}));
   }
-  return TX_OK(*l, l->post_quorum_job(a.client, world().job, 3, 50));
+  const Hash id = TX_OK(*l, l->post_quorum_job(a.client, world().job, 3, 50));
+  TX_OK(*l, l->advance(1));  // seats the three when the post's block closes
+  return id;
 }
 
 TEST(MemoryLedgerPersistence, ADamagedQuorumRowIsNamed) {
@@ -269,22 +271,72 @@ TEST(MemoryLedgerPersistence, ADamagedQuorumRowIsNamed) {
       << open_error(path3);
 }
 
-TEST(MemoryLedgerBlockHashes, AChainOfTheBlockNumberAcrossCheckpointsAndReopening) {
-  // h_0 = keccak256("vinfer-memory-ledger-genesis"), h_{b+1} = keccak256("VBLK" || h_b ||
-  // be64(b + 1)), recomputed here from the definition.
-  std::vector<Hash> want{commit::keccak256(std::string_view("vinfer-memory-ledger-genesis"))};
-  for (uint64_t b = 1; b <= 2500; ++b) {
+TEST(MemoryLedgerPersistence, AQuorumJobNobodyIsSeatedInYetSurvivesReopening) {
+  // Posted, not yet seated: the seats are drawn when the post's block closes, after the
+  // reopening, exactly as on a ledger that was never closed.
+  const auto post = [](Ledger& l) {
+    TX_OK(l, l.deposit(a.client, kFunds));
+    TX_OK(l, l.register_model(a.owner, world().registration));
+    for (int i = 0; i < 5; ++i) {
+      const Address n = address_of("node-" + std::to_string(i));
+      TX_OK(l, l.deposit(n, kFunds));
+      TX_OK(l, l.stake(n, 200 + 100 * static_cast<Amount>(i)));
+      TX_OK(l, l.register_key(n, NodeKey{1, static_cast<uint8_t>(i)}));
+    }
+    return TX_OK(l, l.post_quorum_job(a.client, world().job, 3, 50));
+  };
+  MemoryLedger never_closed(conformance_params());
+  const Hash id = post(never_closed);
+  TX_OK(never_closed, never_closed.advance(1));
+
+  const std::string path = fresh_db("unseated");
+  {
+    auto l = open_ok(path, conformance_params());
+    EXPECT_EQ(post(*l), id);
+    EXPECT_TRUE(TX_OK(*l, l->quorum_job(id)).round.seats.empty());
+  }
+  auto l = open_ok(path, conformance_params());
+  EXPECT_TRUE(TX_OK(*l, l->quorum_job(id)).round.seats.empty());
+  TX_OK(*l, l->advance(1));
+  EXPECT_EQ(TX_OK(*l, l->quorum_job(id)).round, TX_OK(never_closed, never_closed.quorum_job(id)).round);
+  EXPECT_EQ(TX_OK(*l, l->quorum_job(id)).round.seats.size(), 3u);
+  EXPECT_EQ(l->block_hash(0).value(), never_closed.block_hash(0).value());
+
+  // A job left unseated although its post's block has closed is a damaged file.
+  const std::string path2 = fresh_db("unseated2");
+  {
+    auto l2 = open_ok(path2, conformance_params());
+    post(*l2);
+  }
+  damage(path2, "UPDATE meta SET value = x'0000000000000009' WHERE key = 'block'");
+  const std::string e = open_error(path2);
+  EXPECT_NE(e.find("nobody is seated, but its post's block 0 has closed"), std::string::npos) << e;
+}
+
+TEST(MemoryLedgerBlockHashes, AChainOverTheBlocksEventsAcrossCheckpointsAndReopening) {
+  // h_{-1} = keccak256("vinfer-memory-ledger-genesis"), h_b = keccak256("VBLK" || h_{b-1}
+  // || be64(b) || d_b) with d_b = 0^32 for a block without events: recomputed here from
+  // the definition for a ledger that logs nothing.
+  Hash prev = commit::keccak256(std::string_view("vinfer-memory-ledger-genesis"));
+  std::vector<Hash> want;
+  for (uint64_t b = 0; b <= 2500; ++b) {
     std::vector<uint8_t> pre = {'V', 'B', 'L', 'K'};
-    pre.insert(pre.end(), want.back().begin(), want.back().end());
+    pre.insert(pre.end(), prev.begin(), prev.end());
     for (int i = 7; i >= 0; --i)
       pre.push_back(static_cast<uint8_t>(b >> (8 * i)));
-    want.push_back(commit::keccak256(pre));
+    pre.insert(pre.end(), 32, 0);
+    prev = commit::keccak256(pre);
+    want.push_back(prev);
   }
   const std::string path = fresh_db("block_hashes");
   {
     auto l = open_ok(path, conformance_params());
-    EXPECT_EQ(l->block_hash(0).value(), want[0]);
-    TX_OK(*l, l->advance(2500));
+    // The current block is open: its hash is not known yet.
+    const auto open_block = l->block_hash(0);
+    ASSERT_FALSE(open_block.ok());
+    EXPECT_NE(open_block.error().message.find("block 0 has not closed"), std::string::npos)
+        << open_block.error().message;
+    TX_OK(*l, l->advance(2501));
     // Out of order, on both sides of the checkpoints at 1024 and 2048.
     for (uint64_t b : {2500u, 1u, 1023u, 1024u, 1025u, 2047u, 2048u, 2049u, 0u, 777u})
       EXPECT_EQ(l->block_hash(b).value(), want[b]) << b;
@@ -293,9 +345,20 @@ TEST(MemoryLedgerBlockHashes, AChainOfTheBlockNumberAcrossCheckpointsAndReopenin
   auto l = open_ok(path, conformance_params());
   for (uint64_t b : {2049u, 3u, 2500u})
     EXPECT_EQ(l->block_hash(b).value(), want[b]) << b;
-  MemoryLedger m;  // in memory: the same chain
-  TX_OK(m, m.advance(5));
-  EXPECT_EQ(m.block_hash(5).value(), want[5]);
+
+  // A block's events change its hash and every later one, and no earlier one.
+  MemoryLedger quiet, busy;
+  TX_OK(quiet, quiet.advance(3));
+  TX_OK(busy, busy.advance(3));
+  TX_OK(busy, busy.deposit(a.alice, 1));  // in block 3
+  TX_OK(quiet, quiet.advance(3));
+  TX_OK(busy, busy.advance(3));
+  for (uint64_t b = 0; b < 3; ++b)
+    EXPECT_EQ(busy.block_hash(b).value(), want[b]) << b;
+  for (uint64_t b = 3; b < 6; ++b) {
+    EXPECT_EQ(quiet.block_hash(b).value(), want[b]) << b;
+    EXPECT_NE(busy.block_hash(b).value(), want[b]) << b;
+  }
 }
 
 }  // namespace

@@ -156,5 +156,38 @@ TEST(QuorumSelection, SeveralSeatsFavourLargerStakes) {
     EXPECT_NEAR(first[i] / double(seeds), stakes[i] / 2100.0, 0.03) << "node " << i;
 }
 
+// Seating from a snapshot: a node that is no longer eligible is passed over and the others
+// keep the order the seed fixed (the full draw order, that node left out), so leaving
+// after the seed is known cannot bring anyone else in.
+TEST(QuorumSelection, PassingOverIneligibleNodesKeepsTheSeedsOrder) {
+  const std::vector<Candidate> c = candidates({5, 1, 9, 3, 7, 2, 8});
+  for (int s = 0; s < 50; ++s) {
+    const std::vector<Candidate> order = *select_quorum(seed(s), c, 7);  // every node
+    EXPECT_EQ(*select_quorum(seed(s), c, 3, [](const Candidate&) { return true; }),
+              *select_quorum(seed(s), c, 3));
+    for (size_t gone = 0; gone < c.size(); ++gone) {
+      std::vector<Candidate> want;
+      for (const Candidate& m : order)
+        if (m.id != c[gone].id && want.size() < 3)
+          want.push_back(m);
+      const auto got = select_quorum(seed(s), c, 3,
+                                     [&](const Candidate& m) { return m.id != c[gone].id; });
+      ASSERT_TRUE(got.ok()) << got.error().to_string();
+      EXPECT_EQ(*got, want) << "seed " << s << ", node " << gone << " ineligible";
+    }
+  }
+}
+
+TEST(QuorumSelection, TooFewStillEligibleIsAnErrorWithTheCounts) {
+  const std::vector<Candidate> c = candidates({5, 1, 9, 3});
+  const auto r = select_quorum(seed(0), c, 3, [&](const Candidate& m) {
+    return m.id != c[0].id && m.id != c[2].id;
+  });
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("only 2 of the 4 drawable candidates are still eligible"),
+            std::string::npos)
+      << r.error().message;
+}
+
 }  // namespace
 }  // namespace vinfer::quorum

@@ -4,12 +4,14 @@
 // A kind's number is its place in the list and is stored in a ledger database: new kinds
 // go at the end.
 //
-// A quorum job logs quorum_job_posted, one quorum_seated per selected node, a
+// A quorum job logs quorum_job_posted, one quorum_seated per selected node (when the
+// post's block closes; or a refund if too few candidates are left), a
 // quorum_commit and a quorum_reveal per node that made one, and on settlement
 // quorum_settled followed by the money it moved: stake_slashed per node that lost stake,
 // node_paid per node paid, refund to the client for the rewards nobody earned, burn.
 //
-// A sampled job logs sampled_job_posted, sampled_delivered, sampled_commit, an
+// A sampled job logs sampled_job_posted, sampled_drawn (when the post's block closes),
+// sampled_delivered, sampled_commit, an
 // audit_commit per auditor that drew itself, sampled_reveal and audit_reveal (each spent
 // secret followed by auditor_retired), then sampled_settled and the money it moved; an
 // escalated job continues with sampled_defended (the worker's claim: the optimistic
@@ -65,7 +67,8 @@ namespace vinfer::ledger {
   X(sampled_reveal, "the worker; detail: the output hash it revealed")             \
   X(audit_reveal, "the auditor; detail: the output hash it revealed")              \
   X(sampled_settled, "the worker; detail: the verdict")                            \
-  X(sampled_defended, "the worker, its bond; detail: its claim's trace root")
+  X(sampled_defended, "the worker, its bond; detail: its claim's trace root")      \
+  X(sampled_drawn, "the worker drawn, its stake; detail: the seed")
 
 /// What an event records.
 enum class EventKind : uint8_t {

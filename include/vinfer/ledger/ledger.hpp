@@ -21,7 +21,9 @@
 // Quorum settlement (DESIGN §1 quorum:n, src/quorum): a client posts a job for n nodes
 // with n × reward_per_node in escrow; the ledger draws the n nodes from the candidates
 // (staked, with a key, not seated elsewhere), weighted by stake, with a seed from the job
-// id and the current block's hash (quorum::selection_seed), and opens a quorum::Round.
+// id and the hash of the block it was posted in (quorum::selection_seed), drawn when that
+// block closes so that the client cannot know the seed when it posts, and opens a
+// quorum::Round.
 // The seated nodes commit, then reveal (quorum::output_commitment). After the reveal
 // deadline anyone settles it once: the tally decides, quorum::settle_round says who gets
 // what, and the ledger moves exactly that: rewards and the client's refund out of escrow,
@@ -55,7 +57,8 @@ class Ledger {
 
   /// The current block; every transaction happens at it.
   virtual uint64_t block() const = 0;
-  /// Moves the clock forward by n blocks.
+  /// Moves the clock forward by n blocks. The current block closes: its hash is fixed, and
+  /// the quorum and sampled jobs posted in it are drawn (post_quorum_job), at the next block.
   virtual Status advance(uint64_t n) = 0;
 
   // ---- money ----
@@ -139,18 +142,23 @@ class Ledger {
   /// at least min_stake, a registered key, and not seated in an unsettled round (a seat
   /// holds the node's whole stake as collateral). Each with its bonded stake.
   virtual std::vector<quorum::Candidate> candidates() const = 0;
-  /// The hash of block `block` (<= block(); an error for a later one). It seeds quorum
-  /// selection. On a chain it is the chain's block hash, which the block's producer can
-  /// steer by choosing what to include (docs/quorum.md "Randomness" weighs this against
-  /// the commit-reveal beacon). MemoryLedger's is a public deterministic chain
-  /// (memory_ledger.hpp): as unpredictable as a constant.
+  /// The hash of a closed block (< block(); an error for the current or a later one). The
+  /// hash of a job's post block seeds its selection, so nobody knows the seed when the
+  /// job is posted. On a chain it is the chain's block hash, which the block's producer
+  /// can steer by withholding a block (docs/quorum.md "Randomness" weighs this against the
+  /// commit-reveal beacon). MemoryLedger's commits to every event of the block, so it is
+  /// fixed only when the block closes (memory_ledger.hpp).
   virtual Result<Hash> block_hash(uint64_t block) const = 0;
   /// Posts a job for a quorum of n nodes, paying reward_per_node to each node that agrees
   /// with the winning output: the model must be registered and the job valid (as
   /// post_job), its id unused by any job of either mode, and n × reward_per_node (moved to
-  /// escrow) within the client's balance. Selects n nodes from candidates() with
-  /// quorum::select_quorum(quorum::selection_seed(id, block_hash(block())), ...) and opens
-  /// the round at block(); commits are accepted from the next block on. Returns job.id().
+  /// escrow) within the client's balance, with n candidates left after the seats the jobs
+  /// posted earlier in this block will take. Opens the round's phases at block(), nobody
+  /// seated yet: when this block closes (the first advance), n nodes are drawn from the
+  /// candidates() of that moment with quorum::select_quorum(quorum::selection_seed(id,
+  /// block_hash(block)), ...), in job-id order among the jobs posted in the block; a job
+  /// left with too few candidates is refunded instead (settled, no tally). Commits are
+  /// accepted from the next block on. Returns job.id().
   virtual Result<Hash> post_quorum_job(const Address& client,
                                        const model::Job& job,
                                        uint32_t n,
@@ -183,15 +191,17 @@ class Ledger {
   /// Posts a sampled job: the client commits to the job by its id (the job itself travels
   /// sealed, sampled_deliver), names a registered model, and escrows reward + audit_fee ×
   /// (registered auditors). One worker is drawn from candidates() that are not auditors,
-  /// as post_quorum_job draws (n = 1); the auditors are snapshot. The id must be unused
-  /// by every mode.
+  /// as post_quorum_job draws (n = 1, when this block closes; none left: the job is
+  /// cancelled and refunded); the auditors are snapshot now. The id must be unused by
+  /// every mode.
   virtual Result<Hash> post_sampled_job(const Address& client,
                                         const Hash& job_id,
                                         const Hash& model_root,
                                         const SampledOffer& offer) = 0;
   /// The client delivers the job sealed to the worker and to every snapshot auditor (one
-  /// envelope each, at most kMaxEnvelopeBytes), at most round.commit_blocks blocks after
-  /// the post; the round opens at this block.
+  /// envelope each, at most kMaxEnvelopeBytes), once the worker is drawn (after the post's
+  /// block) and at most round.commit_blocks blocks after the post; the round opens at this
+  /// block.
   virtual Status sampled_deliver(const Address& client,
                                  const Hash& job_id,
                                  const std::vector<Envelope>& envelopes) = 0;

@@ -9,18 +9,20 @@
 // write fails, the ledger reloads its last committed state and the call fails.
 // Not thread-safe: one caller at a time (queries included).
 //
-// Block hashes: a chain that depends on nothing but the block number,
+// Block hashes: like a chain's, each commits to what happened in its block,
 //
-//   h_0     = keccak256("vinfer-memory-ledger-genesis")
-//   h_{b+1} = keccak256("VBLK" || h_b || be64(b + 1))
+//   h_b = keccak256("VBLK" || h_{b-1} || be64(b) || d_b),  d_b the digest of block b's
+//         events (zero if none), h_{-1} = keccak256("vinfer-memory-ledger-genesis")
 //
-// so nothing about it is stored: a reopened ledger answers from its block number alone.
-// It is public and fixed in advance, so a client can predict the quorum of a job it is
-// about to post, and grind job ids (the seed field) until it likes the quorum. That is
-// acceptable for the embedded ledger (tests, the demo, one operator); on a chain the hash
-// is the chain's, and docs/quorum.md compares that with the commit-reveal beacon. Hashes
-// are computed on demand from checkpoints kept in memory (one every 1024 blocks): the
-// first query at block b costs b hashes, later ones at most 1024.
+// (src/ledger/block_hashes.hpp has the bytes). A block's hash is fixed when the block
+// closes (advance), after every transaction in it, so a client posting a quorum or
+// sampled job cannot know the hash that seeds its draw, and regrinding the job id
+// changes the very hash it is trying to predict. Who could still predict it: a party
+// that knows every other transaction the block will hold before it closes — in the
+// embedded ledger, with one operator and a process that replays the same calls, that is
+// everyone (it is the operator's ledger to begin with); behind `vinfer ledger serve`,
+// only the operator. Nothing is stored: the hashes are recomputed from the event log,
+// remembering one every 1024 blocks and the last asked for.
 #pragma once
 
 #include <memory>

@@ -20,6 +20,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <vector>
 
@@ -45,5 +46,18 @@ uint64_t hash_mod(const Hash& h, uint64_t m);
 Result<std::vector<Candidate>> select_quorum(const Hash& seed,
                                              std::span<const Candidate> candidates,
                                              uint32_t n);
+
+/// Seating from a snapshot (docs/quorum.md "Randomness"): the draws of select_quorum over
+/// `candidates` (the snapshot taken when the job was posted), except that a drawn node for
+/// which `eligible` is false is passed over — it leaves the pool, its draw spent, and the
+/// next draw index is taken — until n nodes are picked. With `eligible` always true this
+/// is select_quorum. A node that leaves between the snapshot and the seating so only
+/// removes itself: the others are drawn in the order the seed fixed. Errors: as
+/// select_quorum, and fewer than n of the snapshot still eligible (the message gives both
+/// counts).
+Result<std::vector<Candidate>> select_quorum(const Hash& seed,
+                                             std::span<const Candidate> candidates,
+                                             uint32_t n,
+                                             const std::function<bool(const Candidate&)>& eligible);
 
 }  // namespace vinfer::quorum
