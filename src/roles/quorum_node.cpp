@@ -82,23 +82,38 @@ Result<QuorumStep> QuorumNode::step() {
     if (done_.count(job_id))
       continue;
     VINFER_TRY(auto rec, ledger_.quorum_job(job_id));
+    // What it did is read from its seat on the ledger, not from memory: a node restarted
+    // mid-round (kill -9) picks up where the ledger says it is, recomputing its output
+    // (deterministic: the same bytes, hence the same commitment) when it must reveal.
+    const quorum::Seat* seat = nullptr;
+    for (const quorum::Seat& s : rec.round.seats)
+      if (s.node == me)
+        seat = &s;
+    if (rec.settled || seat == nullptr) {
+      done_.insert(job_id);
+      continue;
+    }
     const quorum::RoundPhase phase = rec.round.phase(now);
     // Commits count from the block after the round opened (quorum/round.hpp).
-    if (phase == quorum::RoundPhase::commit && now > rec.round.opened_at &&
-        !committed_.count(job_id)) {
+    if (phase == quorum::RoundPhase::commit && now > rec.round.opened_at && !seat->committed) {
       VINFER_TRY(Hash out, output_for(rec.job, st));
       const Hash c = quorum::output_commitment(job_id, out, salt(job_id), me);
       VINFER_CHECK(ledger_.quorum_commit(self_, job_id, c));
       committed_[job_id] = out;
       ++st.commits;
-    } else if (phase == quorum::RoundPhase::reveal && committed_.count(job_id)) {
-      if (cfg_.cheat != QuorumCheat::never_reveal) {
+    } else if (phase == quorum::RoundPhase::reveal && seat->committed) {
+      if (cfg_.cheat != QuorumCheat::never_reveal && !seat->revealed) {
+        if (!committed_.count(job_id)) {
+          VINFER_TRY(Hash out, output_for(rec.job, st));
+          committed_[job_id] = out;
+        }
         VINFER_CHECK(ledger_.quorum_reveal(self_, job_id, committed_[job_id], salt(job_id)));
         ++st.reveals;
       }
+      committed_.erase(job_id);
       done_.insert(job_id);
-    } else if (phase == quorum::RoundPhase::tally) {
-      done_.insert(job_id);
+    } else if (phase == quorum::RoundPhase::reveal || phase == quorum::RoundPhase::tally) {
+      done_.insert(job_id);  // it missed the commit phase: nothing left to do
     }
   }
   return st;

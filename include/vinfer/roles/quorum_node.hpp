@@ -47,7 +47,9 @@ class QuorumNode {
              QuorumNodeConfig cfg);
 
   /// Commits in every round it is seated in and has not committed to (commit phase), and
-  /// reveals in every round it committed to (reveal phase).
+  /// reveals in every round it committed to (reveal phase). What it has done is read from
+  /// its seat on the ledger, so a node rebuilt after a crash (a fresh object, same address
+  /// and secret) carries on: it recomputes the output it committed to and reveals it.
   Result<QuorumStep> step();
 
   const ledger::Address& address() const { return self_; }
