@@ -12,6 +12,7 @@ pkgs=(
   nlohmann-json3-dev libcli11-dev libcpp-httplib-dev
   libsqlite3-dev                    # ledger and watcher state
   libsodium-dev                     # sealed jobs (X25519 + XChaCha20-Poly1305)
+  libsecp256k1-dev                  # node identities (secp256k1 keys, EVM addresses)
   libprotobuf-dev protobuf-compiler libonnx-dev   # ONNX import (onnx.proto -> protoc)
   libcurl4-openssl-dev              # JSON-RPC to an EVM node (src/ledger/evm)
 )

@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "vinfer/ledger/address.hpp"
+#include "node/child.hpp"
 #include "vinfer/node/remote_ledger.hpp"
 
 namespace vinfer::node {
@@ -24,95 +25,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using ledger::address_of;
-
-// A `vinfer` child process with its stdout on a pipe; killed (by PID) if still running
-// when it goes out of scope.
-class Child {
- public:
-  explicit Child(const std::vector<std::string>& args) {
-    int out[2], err[2];
-    if (pipe(out) != 0 || pipe(err) != 0)
-      return;
-    pid_ = fork();
-    if (pid_ == 0) {
-      dup2(out[1], STDOUT_FILENO);
-      dup2(err[1], STDERR_FILENO);
-      for (int fd : {out[0], out[1], err[0], err[1]})
-        close(fd);
-      std::vector<char*> argv;
-      argv.push_back(const_cast<char*>(VINFER_BIN));
-      for (const std::string& a : args)
-        argv.push_back(const_cast<char*>(a.c_str()));
-      argv.push_back(nullptr);
-      execv(VINFER_BIN, argv.data());
-      _exit(127);
-    }
-    close(out[1]);
-    close(err[1]);
-    out_ = out[0];
-    err_ = err[0];
-    fcntl(err_, F_SETFL, O_NONBLOCK);  // err() never waits for a child still running
-  }
-  ~Child() {
-    if (pid_ > 0 && !reaped_) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-    for (int fd : {out_, err_})
-      if (fd >= 0)
-        close(fd);
-  }
-  pid_t pid() const { return pid_; }
-
-  // The first line of stdout, waiting at most `ms`; empty if none came.
-  std::string first_line(int ms = 10000) {
-    std::string line;
-    const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
-    while (std::chrono::steady_clock::now() < end) {
-      pollfd p{out_, POLLIN, 0};
-      if (poll(&p, 1, 100) <= 0)
-        continue;
-      char c;
-      if (read(out_, &c, 1) != 1)
-        break;
-      if (c == '\n')
-        return line;
-      line.push_back(c);
-    }
-    return "";
-  }
-
-  // Sends `sig` and waits (at most 10 s) for the exit; the exit code, or -1.
-  int stop(int sig) {
-    kill(pid_, sig);
-    return wait();
-  }
-  // Waits (at most 10 s) for the exit; the exit code, or -1.
-  int wait() {
-    for (int i = 0; i < 1000; ++i) {
-      int status = 0;
-      if (waitpid(pid_, &status, WNOHANG) == pid_) {
-        reaped_ = true;
-        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return -1;
-  }
-  // What it has written to stderr so far (all of it once it has exited).
-  std::string err() {
-    std::string s;
-    char buf[4096];
-    for (ssize_t n; (n = read(err_, buf, sizeof buf)) > 0;)
-      s.append(buf, static_cast<size_t>(n));
-    return s;
-  }
-
- private:
-  pid_t pid_ = -1;
-  int out_ = -1, err_ = -1;
-  bool reaped_ = false;
-};
+using testing::Child;
 
 // "listening on http://127.0.0.1:PORT (...)" -> the URL.
 std::string url_of(const std::string& line) {

@@ -1,0 +1,59 @@
+// `vinfer node`'s core (issue 7): one node's roles driven against a ledger, its blob store
+// served over HTTP, its keys and configuration from its directory. The process around it
+// (signals, printing) is src/cli/cmd_node.cpp.
+//
+// A node keeps no state of its own about a job: what it has done is on the ledger (its
+// seat's commitment and reveal), and what it must redo after a restart it recomputes (an
+// inference is deterministic, the salt is derived from its role secret). So a node killed
+// at any point and started again on the same directory carries on where the ledger says
+// it stopped. Directory layout: config.json (node_config.hpp), keys/ (identity.hpp),
+// blobs/ (blob_store.hpp).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "vinfer/ledger/ledger.hpp"
+#include "vinfer/node/identity.hpp"
+#include "vinfer/node/node_config.hpp"
+#include "vinfer/result.hpp"
+
+namespace vinfer::node {
+
+/// What one tick did.
+struct NodeTick {
+  uint32_t commits = 0, reveals = 0, inferences = 0;
+};
+
+class NodeDaemon {
+ public:
+  /// Loads the configuration, keys and model of `dir`, opens its blob store and starts its
+  /// blob server, and makes sure the node can be drawn on `ledger`: the model registered
+  /// (by the node, if nobody has), its stake bonded up to the configured amount (deposited
+  /// first if its balance is short: on a MemoryLedger a deposit is a faucet) and its X25519
+  /// key registered. `ledger` must outlive the daemon.
+  static Result<std::unique_ptr<NodeDaemon>> start(const std::string& dir, ledger::Ledger& ledger);
+  ~NodeDaemon();
+  NodeDaemon(const NodeDaemon&) = delete;
+  NodeDaemon& operator=(const NodeDaemon&) = delete;
+
+  /// One look at the ledger: every role acts on what is due now. A transaction the ledger
+  /// refuses (the phase moved on meanwhile) is an error the caller may log and retry on
+  /// the next tick.
+  Result<NodeTick> tick();
+
+  const NodeConfig& config() const;
+  const ledger::Address& address() const;
+  const commit::Hash& model_root() const;
+  /// "http://HOST:PORT" of its blob server.
+  std::string blob_url() const;
+
+  struct Impl;
+
+ private:
+  explicit NodeDaemon(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace vinfer::node

@@ -1,0 +1,128 @@
+// A node's configuration file (node_config.hpp).
+#include "vinfer/node/node_config.hpp"
+
+#include <fstream>
+#include <limits>
+#include <set>
+#include <sstream>
+#include <sys/stat.h>
+
+#include <nlohmann/json.hpp>
+
+namespace vinfer::node {
+namespace {
+
+using nlohmann::json;
+
+const std::set<std::string> kFields = {"format", "ledger",    "model",   "roles", "stake",
+                                       "blob_host", "blob_port", "poll_ms", "threads"};
+
+Error bad(const std::string& field, const std::string& why) {
+  return fail(Errc::parse, "config: \"" + field + "\" " + why);
+}
+
+Result<std::string> text_field(const json& j, const char* f, bool required) {
+  if (!j.contains(f)) {
+    if (required)
+      return bad(f, "is missing");
+    return std::string();
+  }
+  if (!j[f].is_string() || j[f].get<std::string>().empty())
+    return bad(f, "must be a non-empty string");
+  return j[f].get<std::string>();
+}
+
+Result<uint64_t> number_field(const json& j, const char* f, uint64_t lo, uint64_t hi,
+                              uint64_t dflt) {
+  if (!j.contains(f))
+    return dflt;
+  if (!j[f].is_number_unsigned())
+    return bad(f, "must be a whole number >= 0");
+  const uint64_t v = j[f].get<uint64_t>();
+  if (v < lo || v > hi)
+    return bad(f, "is " + std::to_string(v) + ", outside " + std::to_string(lo) + ".." +
+                      std::to_string(hi));
+  return v;
+}
+
+}  // namespace
+
+Result<NodeConfig> parse_node_config(const std::string& text) {
+  const json j = json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object())
+    return fail(Errc::parse, "config: not a JSON object");
+  for (const auto& [k, v] : j.items())
+    if (!kFields.count(k))
+      return bad(k, "is not a field of " + std::string(kNodeConfigFormat));
+  VINFER_TRY(const std::string format, text_field(j, "format", true));
+  if (format != kNodeConfigFormat)
+    return bad("format", "is \"" + format + "\", this build reads \"" + kNodeConfigFormat + "\"");
+  NodeConfig c;
+  VINFER_TRY(c.ledger, text_field(j, "ledger", true));
+  VINFER_TRY(c.model, text_field(j, "model", true));
+  if (j.contains("roles")) {
+    if (!j["roles"].is_array() || j["roles"].empty())
+      return bad("roles", "must be a non-empty array of role names");
+    c.roles.clear();
+    for (const json& r : j["roles"]) {
+      if (!r.is_string())
+        return bad("roles", "must hold strings");
+      if (r.get<std::string>() != "quorum")
+        return bad("roles", "names \"" + r.get<std::string>() +
+                                "\": only \"quorum\" is wired into the node so far");
+      c.roles.push_back(NodeRole::quorum);
+    }
+  }
+  VINFER_TRY(c.stake, number_field(j, "stake", 1, std::numeric_limits<int64_t>::max(), c.stake));
+  VINFER_TRY(const std::string host, text_field(j, "blob_host", false));
+  if (!host.empty())
+    c.blob_host = host;
+  VINFER_TRY(const uint64_t port, number_field(j, "blob_port", 0, 65535, c.blob_port));
+  c.blob_port = static_cast<uint16_t>(port);
+  VINFER_TRY(const uint64_t poll, number_field(j, "poll_ms", 1, 60'000, c.poll_ms));
+  c.poll_ms = static_cast<uint32_t>(poll);
+  VINFER_TRY(const uint64_t threads, number_field(j, "threads", 1, 256, c.threads));
+  c.threads = static_cast<unsigned>(threads);
+  return c;
+}
+
+std::string node_config_json(const NodeConfig& c) {
+  json roles = json::array();
+  for (NodeRole r : c.roles)
+    if (r == NodeRole::quorum)
+      roles.push_back("quorum");
+  json j = {{"format", kNodeConfigFormat},  {"ledger", c.ledger},
+            {"model", c.model},             {"roles", roles},
+            {"stake", c.stake},             {"blob_host", c.blob_host},
+            {"blob_port", c.blob_port},     {"poll_ms", c.poll_ms},
+            {"threads", c.threads}};
+  return j.dump(2) + "\n";
+}
+
+Result<NodeConfig> load_node_config(const std::string& dir) {
+  const std::string path = dir + "/" + kNodeConfigFile;
+  std::ifstream in(path);
+  if (!in)
+    return fail(Errc::io, path + ": cannot be read (run `vinfer node init --dir " + dir + "`)");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  auto c = parse_node_config(ss.str());
+  if (!c)
+    return fail(c.error().code, path + ": " + c.error().message);
+  return c;
+}
+
+Status write_node_config(const std::string& dir, const NodeConfig& c) {
+  const std::string path = dir + "/" + kNodeConfigFile;
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0)
+    return fail(Errc::invalid_argument, path + " exists already");
+  std::ofstream out(path);
+  out << node_config_json(c);
+  out.close();
+  if (!out)
+    return fail(Errc::io, path + ": cannot be written");
+  return ok_status();
+}
+
+}  // namespace vinfer::node

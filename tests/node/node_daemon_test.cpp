@@ -1,0 +1,217 @@
+// `vinfer node` as real processes (issue 7): a ledger server and three node processes
+// with their own keys, found through the ledger; a client posts a quorum job and the
+// nodes commit and reveal by themselves. One node is killed with SIGKILL after its commit
+// and started again on its directory: it reveals what it committed to, nobody is slashed,
+// the money identity holds. The driver advances the block clock only once every seated
+// node has acted in the phase (or a timeout passes), so a slow machine slows the test
+// down but cannot make it fail.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "node/child.hpp"
+#include "vinfer/ledger/address.hpp"
+#include "vinfer/model/load.hpp"
+#include "vinfer/model/model_root.hpp"
+#include "vinfer/node/identity.hpp"
+#include "vinfer/node/node_config.hpp"
+#include "vinfer/node/remote_ledger.hpp"
+#include "vinfer/roles/execution.hpp"
+
+namespace vinfer::node {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::Child;
+
+fs::path source_dir() {
+  const char* s = std::getenv("VINFER_SOURCE_DIR");
+  return s ? fs::path(s) : fs::path(VINFER_SOURCE_DIR);
+}
+
+fs::path fresh_dir(const std::string& name) {
+  const fs::path p = fs::temp_directory_path() /
+                     ("vinfer_node_" + name + "_" + std::to_string(getpid()));
+  fs::remove_all(p);
+  fs::create_directories(p);
+  return p;
+}
+
+// Waits up to `seconds` for `done`, checking every 20 ms.
+bool wait_for(const std::function<bool()>& done, int seconds = 120) {
+  const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  while (std::chrono::steady_clock::now() < end) {
+    if (done())
+      return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return done();
+}
+
+TEST(NodeIdentity, KeysAreOwnerOnlyNeverOverwrittenAndRefusedWhenOthersCanRead) {
+  const fs::path dir = fresh_dir("identity");
+  auto made = create_identity((dir / "n").string());
+  ASSERT_TRUE(made.ok()) << made.error().to_string();
+  for (const char* f : {kChainKeyFile, kSealingKeyFile, kRoleSecretFile}) {
+    struct stat st {};
+    ASSERT_EQ(stat((dir / "n" / f).c_str(), &st), 0) << f;
+    EXPECT_EQ(st.st_mode & 0777, 0600u) << f;
+  }
+  auto loaded = load_identity((dir / "n").string());
+  ASSERT_TRUE(loaded.ok()) << loaded.error().to_string();
+  EXPECT_EQ(loaded->address, made->address);
+  EXPECT_EQ(loaded->sealing.pk, made->sealing.pk);
+  EXPECT_EQ(loaded->role_secret, made->role_secret);
+  EXPECT_FALSE(create_identity((dir / "n").string()).ok());  // never over existing keys
+
+  chmod((dir / "n" / kChainKeyFile).c_str(), 0640);
+  auto open_to_group = load_identity((dir / "n").string());
+  ASSERT_FALSE(open_to_group.ok());
+  EXPECT_NE(open_to_group.error().message.find("has mode 0640"), std::string::npos)
+      << open_to_group.error().message;
+}
+
+TEST(NodeIdentity, TheAddressIsTheEvmsForAKnownKey) {
+  // Secret key 1: its public key is the generator G, whose address is well known.
+  std::array<uint8_t, 32> one{};
+  one[31] = 1;
+  auto a = address_of_secret(one);
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(ledger::to_hex(*a), "0x7e5f4552091a69125d5dfcb7b8c2659029395bdf");
+  EXPECT_FALSE(address_of_secret(std::array<uint8_t, 32>{}).ok());  // zero is no key
+}
+
+TEST(NodeConfig, RoundTripsAndNamesWhatIsWrong) {
+  NodeConfig c;
+  c.ledger = "http://127.0.0.1:1";
+  c.model = "/m.gguf";
+  c.stake = 777;
+  c.poll_ms = 20;
+  auto back = parse_node_config(node_config_json(c));
+  ASSERT_TRUE(back.ok()) << back.error().to_string();
+  EXPECT_EQ(back->stake, 777u);
+  EXPECT_EQ(back->poll_ms, 20u);
+  EXPECT_EQ(back->ledger, c.ledger);
+  auto err = [](const std::string& text) {
+    auto r = parse_node_config(text);
+    return r.ok() ? std::string("accepted") : r.error().message;
+  };
+  const std::string head = R"({"format": "vinfer-node-v1", "ledger": "u", "model": "m")";
+  EXPECT_NE(err("[1]").find("not a JSON object"), std::string::npos);
+  EXPECT_NE(err(R"({"format": "vinfer-node-v1", "model": "m"})").find("\"ledger\" is missing"),
+            std::string::npos);
+  EXPECT_NE(err(head + R"(, "stake": -1})").find("\"stake\" must be a whole number"),
+            std::string::npos);
+  EXPECT_NE(err(head + R"(, "blob_port": 70000})").find("\"blob_port\" is 70000"),
+            std::string::npos);
+  EXPECT_NE(err(head + R"(, "roles": ["watcher"]})").find("only \"quorum\""), std::string::npos);
+  EXPECT_NE(err(head + R"(, "stak": 5})").find("\"stak\" is not a field"), std::string::npos);
+}
+
+TEST(NodeDaemon, NodeProcessesSettleAQuorumJobAndOneKilledAfterItsCommitRecovers) {
+  const fs::path dir = fresh_dir("quorum");
+  const fs::path model_file = source_dir() / "models" / "kjv-small.gguf";
+  Child ledger_proc({"ledger", "serve", "--port", "0", "--json"}, (dir / "ledger.err").string());
+  const auto lj = nlohmann::json::parse(ledger_proc.first_line(), nullptr, false);
+  ASSERT_TRUE(lj.is_object() && lj.contains("url")) << "ledger serve did not start";
+  const std::string url = lj["url"];
+  auto connected = RemoteLedger::connect(url);
+  ASSERT_TRUE(connected.ok()) << connected.error().to_string();
+  RemoteLedger& l = **connected;
+
+  constexpr int kNodes = 3;
+  std::vector<std::string> dirs;
+  for (int i = 0; i < kNodes; ++i) {
+    dirs.push_back((dir / ("n" + std::to_string(i))).string());
+    Child init({"node", "init", "--dir", dirs.back(), "--ledger", url, "--model",
+                model_file.string(), "--poll-ms", "20", "--json"});
+    ASSERT_EQ(init.wait(), 0) << init.err();
+  }
+  auto run_node = [&](int i) {
+    return std::make_unique<Child>(std::vector<std::string>{"node", "run", "--dir", dirs[i], "--json"},
+                                   dirs[i] + ".err");
+  };
+  std::vector<std::unique_ptr<Child>> nodes;
+  std::vector<ledger::Address> addrs;
+  std::string model_root;
+  for (int i = 0; i < kNodes; ++i) {
+    nodes.push_back(run_node(i));
+    const auto j = nlohmann::json::parse(nodes.back()->first_line(60000), nullptr, false);
+    ASSERT_TRUE(j.is_object() && j.contains("address")) << "node " << i << " did not start";
+    addrs.push_back(ledger::address_from_hex(j["address"].get<std::string>()).value());
+    model_root = j["model_root"];
+  }
+  // Each joined by itself: model registered, stake bonded, key registered.
+  ASSERT_EQ(l.candidates().size(), static_cast<size_t>(kNodes));
+
+  // The client: the job on the model the nodes serve.
+  auto m = model::load_any(model_file);
+  ASSERT_TRUE(m.ok()) << m.error().to_string();
+  roles::LocalModel local{std::move(m).value(), {}};
+  local.c = model::commit_model(local.m);
+  ASSERT_EQ(commit::to_hex(local.c.root), model_root);
+  model::Job job;
+  job.model_root = local.c.root;
+  job.tokens = local.m.tokenizer.encode("In the beginning", true);
+  job.max_tokens = 4;
+  const auto client = ledger::address_of("client");
+  ASSERT_TRUE(l.deposit(client, 10'000).ok());
+  auto id = l.post_quorum_job(client, job, kNodes, 100);
+  ASSERT_TRUE(id.ok()) << id.error().to_string();
+  ASSERT_TRUE(l.advance(1).ok());  // the post's block closes: the three are drawn
+  auto rec = [&] { return l.quorum_job(*id).value(); };
+  ASSERT_EQ(rec().round.seats.size(), static_cast<size_t>(kNodes));
+  auto count = [&](bool quorum::Seat::*flag) {
+    size_t n = 0;
+    for (const quorum::Seat& s : rec().round.seats)
+      n += s.*flag;
+    return n;
+  };
+
+  // Node 0 is killed as soon as it has committed, before the reveal phase.
+  const quorum::NodeId n0 = ledger::to_node_id(addrs[0]);
+  ASSERT_TRUE(wait_for([&] {
+    for (const quorum::Seat& s : rec().round.seats)
+      if (s.node == n0)
+        return s.committed;
+    return false;
+  })) << "node 0 never committed";
+  nodes[0]->stop(SIGKILL);
+  ASSERT_TRUE(wait_for([&] { return count(&quorum::Seat::committed) == kNodes; }))
+      << "not every node committed";
+  // To the reveal phase, with node 0 down; then it comes back.
+  while (rec().round.phase(l.block()) == quorum::RoundPhase::commit)
+    ASSERT_TRUE(l.advance(1).ok());
+  nodes[0] = run_node(0);
+  ASSERT_FALSE(nodes[0]->first_line(60000).empty()) << "node 0 did not restart";
+  ASSERT_TRUE(wait_for([&] { return count(&quorum::Seat::revealed) == kNodes; }))
+      << "not every node revealed";
+  while (rec().round.phase(l.block()) != quorum::RoundPhase::tally)
+    ASSERT_TRUE(l.advance(1).ok());
+  ASSERT_TRUE(l.quorum_settle(*id).ok());
+
+  const ledger::QuorumJobRecord q = rec();
+  ASSERT_TRUE(q.settled && q.tally && q.payout);
+  EXPECT_TRUE(q.tally->decided());
+  auto honest = roles::execute(local, job, 1);
+  ASSERT_TRUE(honest.ok());
+  EXPECT_EQ(q.tally->output_hash, honest->output_hash);
+  for (const auto& p : q.payout->nodes)
+    EXPECT_FALSE(p.slashed);
+  EXPECT_TRUE(l.totals().holds());
+  for (auto& n : nodes)
+    EXPECT_EQ(n->stop(SIGTERM), 0);
+  EXPECT_EQ(ledger_proc.stop(SIGTERM), 0);
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace vinfer::node
