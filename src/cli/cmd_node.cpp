@@ -11,6 +11,7 @@
 #include <ctime>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "common.hpp"
 #include "vinfer/node/daemon.hpp"
@@ -24,12 +25,25 @@ namespace {
 struct InitOptions {
   std::string dir;
   node::NodeConfig cfg;
+  std::vector<std::string> roles{"quorum"};
+  std::string cheat;
   bool json = false;
 };
 
 int init(InitOptions o) {
   if (o.cfg.model.empty())
     o.cfg.model = default_model_path().string();
+  // The roles and the cheat go through the config file's own parser: one set of rules.
+  {
+    nlohmann::json j = nlohmann::json::parse(node::node_config_json(o.cfg));
+    j["roles"] = o.roles;
+    if (!o.cheat.empty())
+      j["cheat"] = {{"strategy", o.cheat}, {"at_step", o.cfg.cheat_at}};
+    auto c = node::parse_node_config(j.dump());
+    if (!c)
+      return report(fail(c.error().code, "node init: " + c.error().message));
+    o.cfg = std::move(c).value();
+  }
   auto id = node::create_identity(o.dir);
   if (!id)
     return report(fail(id.error().code, "node init: " + id.error().message));
@@ -91,10 +105,13 @@ int run(const RunOptions& o) {
     auto t = n.tick();
     if (!t)  // e.g. a phase that ended between reading and sending: the next tick retries
       std::fprintf(stderr, "vinfer node %s: %s\n", address.c_str(), t.error().to_string().c_str());
-    else if (t->commits || t->reveals)
-      std::fprintf(stderr, "vinfer node %s: block %llu: %u commit(s), %u reveal(s)\n",
+    else if (t->any())
+      std::fprintf(stderr,
+                   "vinfer node %s: block %llu: commits %u reveals %u claims %u resumed %u "
+                   "finalized %u checked %u challenges %u moves %u timeouts %u\n",
                    address.c_str(), static_cast<unsigned long long>((*ledger)->block()),
-                   t->commits, t->reveals);
+                   t->commits, t->reveals, t->claims, t->resumed, t->finalized, t->checked,
+                   t->challenges, t->moves, t->timeouts);
     const int sig = sigtimedwait(&stop_signals, nullptr, &pause);
     if (sig == SIGTERM || sig == SIGINT) {
       std::fprintf(stderr, "vinfer node %s: stopped on %s\n", address.c_str(),
@@ -130,6 +147,15 @@ void add_node_command(CLI::App& app) {
   init_cmd->add_option("--threads", io->cfg.threads, "engine threads per inference")
       ->capture_default_str()
       ->check(CLI::Range(1, 256));
+  init_cmd->add_option("--roles", io->roles, "what it does: quorum, worker, watcher")
+      ->delimiter(',')
+      ->capture_default_str();
+  init_cmd->add_option("--cheat", io->cheat,
+                       "test networks only: the made-up execution its worker presents or its "
+                       "watcher falsely challenges with (perturb-element, random-output, "
+                       "wrong-trace-root, silent)");
+  init_cmd->add_option("--cheat-at", io->cfg.cheat_at, "the step the cheat starts at")
+      ->capture_default_str();
   init_cmd->add_flag("--json", io->json, "print {\"dir\", \"address\", \"x25519_public_key\"}");
   init_cmd->callback([io] { std::exit(init(*io)); });
 
@@ -137,8 +163,9 @@ void add_node_command(CLI::App& app) {
   auto* run_cmd = node->add_subcommand(
       "run",
       "Run the node of a directory until SIGTERM or SIGINT: joins the ledger (registers its "
-      "model, bonds its stake, registers its key) and commits and reveals in every quorum it "
-      "is drawn for; restarted on the same directory it carries on where the ledger says");
+      "model, bonds its stake, registers its key) and acts in its roles — commits and reveals "
+      "in the quorums it is drawn for, serves and defends optimistic jobs, re-runs others' "
+      "claims and challenges wrong ones; restarted on the same directory it carries on");
   run_cmd->add_option("--dir", ro->dir, "the node's directory (vinfer node init)")->required();
   run_cmd->add_flag("--json", ro->json,
                     "print {\"address\", \"blob_url\", \"ledger\", \"model_root\", \"pid\"} "

@@ -1,14 +1,21 @@
 // `vinfer node`'s core (daemon.hpp).
 #include "vinfer/node/daemon.hpp"
 
+#include <set>
+
+#include "vinfer/dispute/game.hpp"
 #include "vinfer/model/load.hpp"
 #include "vinfer/model/model_root.hpp"
 #include "vinfer/node/blob_server.hpp"
 #include "vinfer/node/blob_store.hpp"
 #include "vinfer/roles/client.hpp"
 #include "vinfer/roles/quorum_node.hpp"
+#include "vinfer/roles/watcher.hpp"
+#include "vinfer/roles/worker.hpp"
 
 namespace vinfer::node {
+
+using commit::Hash;
 
 struct NodeDaemon::Impl {
   ledger::Ledger& ledger;
@@ -18,6 +25,12 @@ struct NodeDaemon::Impl {
   std::unique_ptr<BlobStore> blobs;
   std::unique_ptr<BlobServer> blob_server;
   std::unique_ptr<roles::QuorumNode> quorum;
+  std::unique_ptr<roles::Worker> worker;
+  std::unique_ptr<roles::Watcher> watcher;
+  // Worker: how far it read the event log, and the jobs on its model not yet settled
+  // that it posted or may still claim. Rebuilt from the log after a restart.
+  uint64_t worker_seq = 0;
+  std::set<Hash> worker_jobs;
 
   explicit Impl(ledger::Ledger& l) : ledger(l) {}
 
@@ -38,6 +51,11 @@ struct NodeDaemon::Impl {
         VINFER_CHECK(ledger.deposit(id.address, more - bal));
       VINFER_CHECK(ledger.stake(id.address, more));
     }
+    // Bonds for claims (worker) and challenges (watcher) come from its balance.
+    const ledger::Amount bonds = (cfg.has(NodeRole::worker) ? ledger.params().worker_bond : 0) +
+                                 (cfg.has(NodeRole::watcher) ? ledger.params().challenger_bond : 0);
+    if (const ledger::Amount bal = ledger.balance(id.address); bal < bonds)
+      VINFER_CHECK(ledger.deposit(id.address, bonds - bal));
     auto key = ledger.node_key(id.address);
     if (!key) {
       VINFER_CHECK(ledger.register_key(id.address, id.sealing.pk));
@@ -47,6 +65,81 @@ struct NodeDaemon::Impl {
     }
     return ok_status();
   }
+
+  // Closes the open games of `job_id` whose side to move has let its clock run out.
+  Result<uint32_t> resolve_timeouts(const Hash& job_id) {
+    uint32_t n = 0;
+    for (uint64_t g : ledger.games_of(job_id)) {
+      VINFER_TRY(auto gr, ledger.game(g));
+      if (gr.status == ledger::GameStatus::open && dispute::timed_out(gr.state, ledger.block())) {
+        VINFER_CHECK(ledger.resolve_timeout(g));
+        ++n;
+      }
+    }
+    return n;
+  }
+
+  Status work(NodeTick& t) {
+    for (const ledger::Event& ev : ledger.events(worker_seq)) {
+      worker_seq = ev.seq + 1;
+      if (ev.kind == ledger::EventKind::job_posted)
+        worker_jobs.insert(ev.job_id);
+    }
+    for (auto it = worker_jobs.begin(); it != worker_jobs.end();) {
+      const Hash id = *it;
+      VINFER_TRY(auto rec, ledger.job(id));
+      const bool mine = rec.claim && rec.claim->worker == id_address();
+      if (rec.job.model_root != model.c.root || rec.status == ledger::JobStatus::cancelled ||
+          (rec.claim && !mine) ||
+          (mine && (rec.status == ledger::JobStatus::finalized ||
+                    rec.status == ledger::JobStatus::rejected))) {
+        it = worker_jobs.erase(it);
+        continue;
+      }
+      ++it;
+      if (rec.status == ledger::JobStatus::open) {
+        VINFER_CHECK(worker->serve(id));
+        ++t.claims;
+      } else if (mine && !worker->serving(id)) {
+        VINFER_CHECK(worker->resume(id));
+        ++t.resumed;
+      }
+    }
+    VINFER_TRY(const uint32_t moves, worker->play());
+    t.moves += moves;
+    for (const Hash& id : worker_jobs) {
+      VINFER_TRY(const uint32_t closed, resolve_timeouts(id));
+      t.timeouts += closed;
+      VINFER_TRY(auto rec, ledger.job(id));
+      if (rec.status != ledger::JobStatus::claimed || ledger.block() <= rec.claim->window_end)
+        continue;
+      bool open = false;
+      for (uint64_t g : rec.games)
+        open = open || ledger.game(g)->status == ledger::GameStatus::open;
+      if (!open) {
+        VINFER_CHECK(ledger.finalize(id));
+        ++t.finalized;
+      }
+    }
+    return ok_status();
+  }
+
+  Status watch(NodeTick& t) {
+    VINFER_TRY(roles::WatchReport r, watcher->poll());
+    t.checked += r.claims_checked;
+    t.challenges += r.challenges;
+    t.moves += r.moves;
+    for (uint64_t g : watcher->games()) {
+      VINFER_TRY(auto gr, ledger.game(g));
+      if (gr.status == ledger::GameStatus::open && dispute::timed_out(gr.state, ledger.block())) {
+        VINFER_CHECK(ledger.resolve_timeout(g));
+        ++t.timeouts;
+      }
+    }
+    return ok_status();
+  }
+
+  const ledger::Address& id_address() const { return id.address; }
 };
 
 NodeDaemon::NodeDaemon(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -69,19 +162,43 @@ Result<std::unique_ptr<NodeDaemon>> NodeDaemon::start(const std::string& dir,
   bo.port = m->cfg.blob_port;
   VINFER_TRY(m->blob_server, BlobServer::start(*m->blobs, bo));
   VINFER_CHECK(m->join());
-  roles::QuorumNodeConfig qc;
-  qc.threads = m->cfg.threads;
-  m->quorum = std::make_unique<roles::QuorumNode>(ledger, m->id.address, m->model,
-                                                  m->id.role_secret, qc);
+  const NodeConfig& c = m->cfg;
+  if (c.has(NodeRole::quorum)) {
+    roles::QuorumNodeConfig qc;
+    qc.threads = c.threads;
+    m->quorum = std::make_unique<roles::QuorumNode>(ledger, m->id.address, m->model,
+                                                    m->id.role_secret, qc);
+  }
+  if (c.has(NodeRole::worker)) {
+    roles::WorkerConfig wc;
+    wc.cheat = c.cheat;
+    wc.at_step = c.cheat_at;
+    wc.threads = c.threads;
+    m->worker = std::make_unique<roles::Worker>(ledger, m->id.address, m->model, wc);
+  }
+  if (c.has(NodeRole::watcher)) {
+    roles::WatcherConfig wc;
+    wc.lie = c.cheat;
+    wc.lie_at = c.cheat_at;
+    wc.threads = c.threads;
+    VINFER_TRY(m->watcher,
+               roles::Watcher::open(ledger, m->id.address, m->model, dir + "/watcher.db", wc));
+  }
   return std::unique_ptr<NodeDaemon>(new NodeDaemon(std::move(m)));
 }
 
 Result<NodeTick> NodeDaemon::tick() {
   NodeTick t;
-  VINFER_TRY(roles::QuorumStep q, impl_->quorum->step());
-  t.commits = q.commits;
-  t.reveals = q.reveals;
-  t.inferences = q.inferences;
+  Impl& m = *impl_;
+  if (m.quorum) {
+    VINFER_TRY(roles::QuorumStep q, m.quorum->step());
+    t.commits = q.commits;
+    t.reveals = q.reveals;
+  }
+  if (m.worker)
+    VINFER_CHECK(m.work(t));
+  if (m.watcher)
+    VINFER_CHECK(m.watch(t));
   return t;
 }
 

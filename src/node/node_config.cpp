@@ -14,8 +14,13 @@ namespace {
 
 using nlohmann::json;
 
-const std::set<std::string> kFields = {"format", "ledger",    "model",   "roles", "stake",
-                                       "blob_host", "blob_port", "poll_ms", "threads"};
+const std::set<std::string> kFields = {"format",    "ledger",    "model",   "roles",   "stake",
+                                       "blob_host", "blob_port", "poll_ms", "threads", "cheat"};
+
+constexpr NodeRole kRoles[] = {NodeRole::quorum, NodeRole::worker, NodeRole::watcher};
+constexpr roles::Cheat kCheats[] = {roles::Cheat::none,          roles::Cheat::substitute_model,
+                                    roles::Cheat::perturb,       roles::Cheat::random_output,
+                                    roles::Cheat::wrong_trace_root, roles::Cheat::silent};
 
 Error bad(const std::string& field, const std::string& why) {
   return fail(Errc::parse, "config: \"" + field + "\" " + why);
@@ -47,6 +52,25 @@ Result<uint64_t> number_field(const json& j, const char* f, uint64_t lo, uint64_
 
 }  // namespace
 
+const char* node_role_name(NodeRole r) {
+  switch (r) {
+    case NodeRole::quorum:
+      return "quorum";
+    case NodeRole::worker:
+      return "worker";
+    case NodeRole::watcher:
+      return "watcher";
+  }
+  return "invalid";
+}
+
+bool NodeConfig::has(NodeRole r) const {
+  for (NodeRole x : roles)
+    if (x == r)
+      return true;
+  return false;
+}
+
 Result<NodeConfig> parse_node_config(const std::string& text) {
   const json j = json::parse(text, nullptr, false);
   if (j.is_discarded() || !j.is_object())
@@ -67,11 +91,38 @@ Result<NodeConfig> parse_node_config(const std::string& text) {
     for (const json& r : j["roles"]) {
       if (!r.is_string())
         return bad("roles", "must hold strings");
-      if (r.get<std::string>() != "quorum")
-        return bad("roles", "names \"" + r.get<std::string>() +
-                                "\": only \"quorum\" is wired into the node so far");
-      c.roles.push_back(NodeRole::quorum);
+      const std::string name = r.get<std::string>();
+      bool known = false;
+      for (NodeRole k : kRoles)
+        if (name == node_role_name(k)) {
+          if (c.has(k))
+            return bad("roles", "names \"" + name + "\" twice");
+          c.roles.push_back(k);
+          known = true;
+        }
+      if (!known)
+        return bad("roles", "names \"" + name + "\": the roles are quorum, worker, watcher");
     }
+  }
+  if (j.contains("cheat")) {
+    const json& ch = j["cheat"];
+    if (!ch.is_object() || !ch.contains("strategy") || !ch["strategy"].is_string())
+      return bad("cheat", "must be {\"strategy\": NAME, \"at_step\": N}");
+    const std::string name = ch["strategy"].get<std::string>();
+    bool known = false;
+    for (roles::Cheat k : kCheats)
+      if (name == roles::cheat_name(k)) {
+        c.cheat = k;
+        known = true;
+      }
+    if (!known)
+      return bad("cheat", "names an unknown strategy \"" + name + "\"");
+    if (c.cheat == roles::Cheat::substitute_model)
+      return bad("cheat", "substitute-model needs a second model, which a node does not load");
+    VINFER_TRY(c.cheat_at, number_field(ch, "at_step", 0, UINT64_MAX, 0));
+    for (const auto& [k, v] : ch.items())
+      if (k != "strategy" && k != "at_step")
+        return bad("cheat." + k, "is not a field of cheat");
   }
   VINFER_TRY(c.stake, number_field(j, "stake", 1, std::numeric_limits<int64_t>::max(), c.stake));
   VINFER_TRY(const std::string host, text_field(j, "blob_host", false));
@@ -89,13 +140,14 @@ Result<NodeConfig> parse_node_config(const std::string& text) {
 std::string node_config_json(const NodeConfig& c) {
   json roles = json::array();
   for (NodeRole r : c.roles)
-    if (r == NodeRole::quorum)
-      roles.push_back("quorum");
+    roles.push_back(node_role_name(r));
   json j = {{"format", kNodeConfigFormat},  {"ledger", c.ledger},
             {"model", c.model},             {"roles", roles},
             {"stake", c.stake},             {"blob_host", c.blob_host},
             {"blob_port", c.blob_port},     {"poll_ms", c.poll_ms},
             {"threads", c.threads}};
+  if (c.cheat != roles::Cheat::none)
+    j["cheat"] = {{"strategy", std::string(roles::cheat_name(c.cheat))}, {"at_step", c.cheat_at}};
   return j.dump(2) + "\n";
 }
 

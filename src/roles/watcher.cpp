@@ -1,6 +1,8 @@
 // The watcher role and its SQLite state (watcher.hpp).
 #include "vinfer/roles/watcher.hpp"
 
+#include <optional>
+
 #include "vinfer/ledger/sqlite_db.hpp"
 
 #include "vinfer/roles/worker.hpp"
@@ -132,9 +134,19 @@ Result<WatchReport> Watcher::poll() {
         challenge = cfg_.lie != Cheat::none || p->exec.claim() != rec.claim->claim;
       }
       if (challenge) {
-        VINFER_TRY(uint64_t id, ledger_.challenge(self_, ev.job_id));
-        VINFER_CHECK(db_->game(id, ev.job_id, 0));
-        ++rep.challenges;
+        // A watcher killed between its challenge and recording the game finds the game on
+        // the ledger: it takes it up instead of challenging twice.
+        std::optional<uint64_t> mine;
+        for (uint64_t g : ledger_.games_of(ev.job_id)) {
+          VINFER_TRY(auto gr, ledger_.game(g));
+          if (gr.challenger == self_)
+            mine = g;
+        }
+        if (!mine) {
+          VINFER_TRY(mine, ledger_.challenge(self_, ev.job_id));
+          ++rep.challenges;
+        }
+        VINFER_CHECK(db_->game(*mine, ev.job_id, 0));
       }
       VINFER_CHECK(db_->judge(ev.job_id, challenge));
     }

@@ -23,6 +23,21 @@ Status Worker::serve(const Hash& job_id) {
   return adopt(std::move(x), std::move(ctx));
 }
 
+Status Worker::resume(const Hash& job_id) {
+  VINFER_TRY(auto rec, ledger_.job(job_id));
+  if (!rec.claim || rec.claim->worker != self_)
+    return fail(Errc::invalid_argument,
+                "worker resume: job " + ledger::short_hex(job_id) + " has no claim of " +
+                    ledger::to_hex(self_));
+  VINFER_TRY(Execution x, cheat_execution(cfg_.cheat, model_, cfg_.substitute, rec.job,
+                                          cfg_.at_step, cfg_.threads));
+  if (x.claim() != rec.claim->claim)
+    return fail(Errc::mismatch, "worker resume: job " + ledger::short_hex(job_id) +
+                                    ": re-running it does not give the claim on the ledger");
+  VINFER_TRY(auto ctx, context_of(ledger_, rec.job));
+  return adopt(std::move(x), std::move(ctx));
+}
+
 Status Worker::defend_sampled(Execution x) {
   VINFER_TRY(auto ctx, context_of(ledger_, x.job));
   VINFER_CHECK(ledger_.sampled_defend(self_, x.job, x.claim(), x.last_peaks()));

@@ -9,8 +9,10 @@
 #include <sys/stat.h>
 
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -112,7 +114,22 @@ TEST(NodeConfig, RoundTripsAndNamesWhatIsWrong) {
             std::string::npos);
   EXPECT_NE(err(head + R"(, "blob_port": 70000})").find("\"blob_port\" is 70000"),
             std::string::npos);
-  EXPECT_NE(err(head + R"(, "roles": ["watcher"]})").find("only \"quorum\""), std::string::npos);
+  EXPECT_NE(err(head + R"(, "roles": ["auditor"]})").find("the roles are quorum, worker, watcher"),
+            std::string::npos);
+  EXPECT_NE(err(head + R"(, "roles": ["worker", "worker"]})").find("twice"), std::string::npos);
+  EXPECT_NE(err(head + R"(, "cheat": {"strategy": "lie"}})").find("unknown strategy"),
+            std::string::npos);
+  EXPECT_NE(err(head + R"(, "cheat": {"strategy": "substitute-model"}})").find("second model"),
+            std::string::npos);
+  c.roles = {NodeRole::worker, NodeRole::watcher};
+  c.cheat = roles::Cheat::perturb;
+  c.cheat_at = 12;
+  back = parse_node_config(node_config_json(c));
+  ASSERT_TRUE(back.ok()) << back.error().to_string();
+  EXPECT_TRUE(back->has(NodeRole::worker) && back->has(NodeRole::watcher));
+  EXPECT_FALSE(back->has(NodeRole::quorum));
+  EXPECT_EQ(back->cheat, roles::Cheat::perturb);
+  EXPECT_EQ(back->cheat_at, 12u);
   EXPECT_NE(err(head + R"(, "stak": 5})").find("\"stak\" is not a field"), std::string::npos);
 }
 
@@ -212,6 +229,135 @@ TEST(NodeDaemon, NodeProcessesSettleAQuorumJobAndOneKilledAfterItsCommitRecovers
   EXPECT_EQ(ledger_proc.stop(SIGTERM), 0);
   fs::remove_all(dir);
 }
+
+// ---- optimistic mode across processes, with the honest party killed mid-job ----
+
+// Who lies, and where the honest party is SIGKILLed: kill_round < 0 as soon as the claim
+// is posted (before any challenge), else once the game has completed that many rounds
+// (or ended, whichever is first).
+struct OptimisticCrash {
+  bool worker_lies;  // true: a perturbing worker, the honest watcher is killed
+  int kill_round;
+};
+
+std::string crash_name(const ::testing::TestParamInfo<OptimisticCrash>& p) {
+  return std::string(p.param.worker_lies ? "LyingWorkerWatcherKilled" : "FalseChallengerWorkerKilled") +
+         (p.param.kill_round < 0 ? "AfterTheClaim" : "AtRound" + std::to_string(p.param.kill_round));
+}
+
+class NodeCrash : public ::testing::TestWithParam<OptimisticCrash> {};
+
+TEST_P(NodeCrash, TheHonestPartyKilledMidJobRestartsAndWins) {
+  const OptimisticCrash c = GetParam();
+  const fs::path dir = fresh_dir("crash_" + std::to_string(c.worker_lies) + "_" +
+                                 std::to_string(c.kill_round + 1));
+  const fs::path model_file = source_dir() / "models" / "kjv-small.gguf";
+  Child ledger_proc({"ledger", "serve", "--port", "0", "--json"}, (dir / "ledger.err").string());
+  const auto lj = nlohmann::json::parse(ledger_proc.first_line(), nullptr, false);
+  ASSERT_TRUE(lj.is_object() && lj.contains("url")) << "ledger serve did not start";
+  const std::string url = lj["url"];
+  auto connected = RemoteLedger::connect(url);
+  ASSERT_TRUE(connected.ok()) << connected.error().to_string();
+  RemoteLedger& l = **connected;
+
+  // The made-up execution changes one element of a matmul step in the middle.
+  const std::string lie_at = "40";
+  const std::string wdir = (dir / "worker").string(), vdir = (dir / "watcher").string();
+  std::vector<std::string> wargs = {"node", "init", "--dir", wdir, "--ledger", url, "--model",
+                                    model_file.string(), "--poll-ms", "20", "--roles", "worker"};
+  std::vector<std::string> vargs = {"node", "init", "--dir", vdir, "--ledger", url, "--model",
+                                    model_file.string(), "--poll-ms", "20", "--roles", "watcher"};
+  std::vector<std::string>& liar = c.worker_lies ? wargs : vargs;
+  liar.insert(liar.end(), {"--cheat", "perturb-element", "--cheat-at", lie_at});
+  for (const auto& args : {wargs, vargs}) {
+    Child init(args);
+    ASSERT_EQ(init.wait(), 0) << init.err();
+  }
+  auto run = [&](const std::string& d) {
+    auto n = std::make_unique<Child>(std::vector<std::string>{"node", "run", "--dir", d, "--json"},
+                                     d + ".err");
+    EXPECT_FALSE(n->first_line(60000).empty()) << d << " did not start";
+    return n;
+  };
+  std::unique_ptr<Child> worker = run(wdir), watcher = run(vdir);
+  std::unique_ptr<Child>& honest = c.worker_lies ? watcher : worker;
+  const std::string& honest_dir = c.worker_lies ? vdir : wdir;
+
+  auto m = model::load_any(model_file);
+  ASSERT_TRUE(m.ok()) << m.error().to_string();
+  roles::LocalModel local{std::move(m).value(), {}};
+  local.c = model::commit_model(local.m);
+  model::Job job;
+  job.model_root = local.c.root;
+  job.tokens = local.m.tokenizer.encode("And God said", true);
+  job.max_tokens = 3;
+  const auto client = ledger::address_of("client");
+  ASSERT_TRUE(l.deposit(client, 10'000).ok());
+  auto id = l.post_job(client, job, 500);
+  ASSERT_TRUE(id.ok()) << id.error().to_string();
+  auto rec = [&] { return l.job(*id).value(); };
+  ASSERT_TRUE(wait_for([&] { return rec().claim.has_value(); })) << "nobody claimed the job";
+  const ledger::Address worker_a = rec().claim->worker;
+
+  auto game = [&]() -> std::optional<ledger::GameRecord> {
+    const auto g = l.games_of(*id);
+    if (g.empty())
+      return std::nullopt;
+    return l.game(g.front()).value();
+  };
+  if (c.kill_round >= 0) {
+    ASSERT_TRUE(wait_for([&] {
+      const auto g = game();
+      return g && (g->state.rounds >= static_cast<uint32_t>(c.kill_round) ||
+                   g->status != ledger::GameStatus::open);
+    })) << "no game reached round " << c.kill_round;
+  }
+  honest->stop(SIGKILL);
+  const uint32_t killed_at = game() ? game()->state.rounds : 0;
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the other side moves on
+  honest = run(honest_dir);
+
+  // The challenge comes, the game ends; no block passes meanwhile, so no clock runs out.
+  ASSERT_TRUE(wait_for([&] {
+    const auto g = game();
+    return g && g->status != ledger::GameStatus::open;
+  })) << "the game did not end (killed at round " << killed_at << ")";
+  // A correct claim is final only after its window: the worker node finalizes it.
+  while (rec().status == ledger::JobStatus::claimed) {
+    if (rec().claim->window_end >= l.block())
+      ASSERT_TRUE(l.advance(1).ok());
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    ASSERT_LT(l.block(), 1000u);
+  }
+  const ledger::GameRecord g = *game();
+  std::printf("kill point: the honest %s killed at round %u of %u\n",
+              c.worker_lies ? "watcher" : "worker", killed_at, g.state.rounds);
+  SCOPED_TRACE("killed at round " + std::to_string(killed_at) + ", game over after " +
+               std::to_string(g.state.rounds) + ": " + g.state.reason);
+  if (c.worker_lies) {
+    EXPECT_EQ(g.status, ledger::GameStatus::challenger_won);
+    EXPECT_EQ(rec().status, ledger::JobStatus::rejected);
+  } else {
+    EXPECT_EQ(g.status, ledger::GameStatus::defender_won);
+    EXPECT_EQ(rec().status, ledger::JobStatus::finalized);
+    EXPECT_EQ(rec().claim->worker, worker_a);
+  }
+  EXPECT_TRUE(l.totals().holds());
+  EXPECT_EQ(worker->stop(SIGTERM), 0);
+  EXPECT_EQ(watcher->stop(SIGTERM), 0);
+  EXPECT_EQ(ledger_proc.stop(SIGTERM), 0);
+  fs::remove_all(dir);
+}
+
+std::vector<OptimisticCrash> crash_points() {
+  std::vector<OptimisticCrash> out;
+  for (bool lies : {true, false})
+    for (int k : {-1, 1, 3, 5, 7, 9, 10})
+      out.push_back({lies, k});
+  return out;
+}
+
+INSTANTIATE_TEST_SUITE_P(KillPoints, NodeCrash, ::testing::ValuesIn(crash_points()), crash_name);
 
 }  // namespace
 }  // namespace vinfer::node

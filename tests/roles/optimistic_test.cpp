@@ -14,6 +14,8 @@
 #include "vinfer/model/synthetic.hpp"
 #include "vinfer/roles/client.hpp"
 #include "vinfer/roles/optimistic.hpp"
+#include "vinfer/roles/watcher.hpp"
+#include "vinfer/roles/worker.hpp"
 
 #include <unistd.h>
 #include <map>
@@ -141,6 +143,53 @@ TEST(Optimistic, WatcherRebuiltFromItsStateFileFinishesAndWins) {
     EXPECT_EQ(o->disputed_step, n / 3);
   }
   std::filesystem::remove_all(dir);
+}
+
+// Killed between its challenge and writing the game down (or with its state file lost),
+// a watcher finds its game on the ledger and plays it, instead of failing on a second
+// challenge; a worker restarted with nothing in memory takes its claim up again.
+TEST(Optimistic, RolesRestartedWithNothingInMemoryTakeUpTheirGameFromTheLedger) {
+  const LocalModel& m = synthetic(7);
+  ledger::MemoryLedger l;
+  const auto c = ledger::address_of("c"), w = ledger::address_of("w"),
+             v = ledger::address_of("v");
+  for (const auto& a : {c, w, v})
+    ASSERT_TRUE(l.deposit(a, 5000).ok());
+  ASSERT_TRUE(l.register_model(c, registration_of(m)).ok());
+  const model::Job job = job_on(m);
+  const uint64_t n = model::Schedule::create(m.m.cfg, job)->size();
+  auto id = Client(l, c).submit(job, 100);
+  ASSERT_TRUE(id.ok());
+  WorkerConfig wc;
+  wc.cheat = Cheat::perturb;
+  wc.at_step = n / 2;
+  {
+    Worker first(l, w, m, wc);
+    ASSERT_TRUE(first.serve(*id).ok());
+  }
+  {
+    auto first = Watcher::open(l, v, m, ":memory:", {});
+    ASSERT_TRUE(first.ok());
+    auto rep = (*first)->poll();
+    ASSERT_TRUE(rep.ok()) << rep.error().to_string();
+    EXPECT_EQ(rep->challenges, 1u);
+  }
+  auto watcher = Watcher::open(l, v, m, ":memory:", {});  // remembers nothing
+  ASSERT_TRUE(watcher.ok());
+  auto rep = (*watcher)->poll();
+  ASSERT_TRUE(rep.ok()) << rep.error().to_string();
+  EXPECT_EQ(rep->challenges, 0u);
+  EXPECT_EQ((*watcher)->games(), l.games_of(*id));
+  Worker worker(l, w, m, wc);
+  WorkerConfig honest;
+  EXPECT_FALSE(Worker(l, w, m, honest).resume(*id).ok());  // another execution: not its claim
+  ASSERT_TRUE(worker.resume(*id).ok());
+  for (int i = 0; i < 100 && l.job(*id)->status == ledger::JobStatus::claimed; ++i) {
+    ASSERT_TRUE(worker.play().ok());
+    ASSERT_TRUE((*watcher)->poll().ok());
+  }
+  EXPECT_EQ(l.job(*id)->status, ledger::JobStatus::rejected);
+  EXPECT_TRUE(l.totals().holds());
 }
 
 TEST(Optimistic, ClientRejectsTokensThatAreNotTheClaim) {

@@ -2,12 +2,12 @@
 // served over HTTP, its keys and configuration from its directory. The process around it
 // (signals, printing) is src/cli/cmd_node.cpp.
 //
-// A node keeps no state of its own about a job: what it has done is on the ledger (its
-// seat's commitment and reveal), and what it must redo after a restart it recomputes (an
-// inference is deterministic, the salt is derived from its role secret). So a node killed
-// at any point and started again on the same directory carries on where the ledger says
-// it stopped. Directory layout: config.json (node_config.hpp), keys/ (identity.hpp),
-// blobs/ (blob_store.hpp).
+// What a node has done is on the ledger (a quorum seat's commitment and reveal, a worker's
+// claim, the moves of a game), and what it must redo after a restart it recomputes (an
+// inference is deterministic, a quorum salt is derived from its role secret); a watcher's
+// progress is in its SQLite file. So a node killed at any point and started again on the
+// same directory carries on where it stopped. Directory layout: config.json
+// (node_config.hpp), keys/ (identity.hpp), blobs/ (blob_store.hpp), watcher.db.
 #pragma once
 
 #include <cstdint>
@@ -23,7 +23,14 @@ namespace vinfer::node {
 
 /// What one tick did.
 struct NodeTick {
-  uint32_t commits = 0, reveals = 0, inferences = 0;
+  uint32_t commits = 0, reveals = 0;           ///< quorum
+  uint32_t claims = 0, resumed = 0, finalized = 0;  ///< worker: claims posted or taken up again
+  uint32_t checked = 0, challenges = 0;        ///< watcher: claims re-run, games opened
+  uint32_t moves = 0, timeouts = 0;            ///< dispute moves made, games closed by timeout
+  bool any() const {
+    return commits || reveals || claims || resumed || finalized || checked || challenges ||
+           moves || timeouts;
+  }
 };
 
 class NodeDaemon {

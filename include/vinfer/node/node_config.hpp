@@ -4,11 +4,15 @@
 //   {"format": "vinfer-node-v1",
 //    "ledger": "http://127.0.0.1:PORT",     the ledger server (vinfer ledger serve)
 //    "model": "/path/to/kjv-large.gguf",    the model it serves (any file model::load_any reads)
-//    "roles": ["quorum"],                   what it does; quorum is the one wired so far
+//    "roles": ["quorum"],                   any of "quorum", "worker", "watcher"
 //    "stake": 1000,                         bonded at start if it has less
 //    "blob_host": "127.0.0.1", "blob_port": 0,   its blob server (0: a free port)
 //    "poll_ms": 50,                         how often it looks at the ledger
-//    "threads": 1}                          engine threads per inference
+//    "threads": 1,                          engine threads per inference
+//    "cheat": {"strategy": "perturb-element", "at_step": 900}}
+//                                           optional, for test networks only: the worker
+//                                           presents this made-up execution, the watcher
+//                                           falsely challenges with it (roles::Cheat names)
 #pragma once
 
 #include <cstdint>
@@ -17,6 +21,7 @@
 
 #include "vinfer/ledger/types.hpp"
 #include "vinfer/result.hpp"
+#include "vinfer/roles/execution.hpp"
 
 namespace vinfer::node {
 
@@ -24,7 +29,12 @@ inline constexpr const char* kNodeConfigFile = "config.json";
 inline constexpr const char* kNodeConfigFormat = "vinfer-node-v1";
 
 /// The roles a node can take.
-enum class NodeRole : uint8_t { quorum };
+enum class NodeRole : uint8_t {
+  quorum,   ///< commits and reveals in the quorum rounds it is drawn for
+  worker,   ///< serves optimistic jobs on its model and defends its claims
+  watcher,  ///< re-runs other workers' claims on its model and challenges wrong ones
+};
+const char* node_role_name(NodeRole r);
 
 struct NodeConfig {
   std::string ledger;
@@ -35,6 +45,9 @@ struct NodeConfig {
   uint16_t blob_port = 0;
   uint32_t poll_ms = 50;
   unsigned threads = 1;
+  roles::Cheat cheat = roles::Cheat::none;  ///< test networks only (see above)
+  uint64_t cheat_at = 0;
+  bool has(NodeRole r) const;
 };
 
 /// Parses config.json's text. Errc::parse naming the field that is missing, of the wrong

@@ -31,6 +31,13 @@ class Worker {
 
   /// Runs the posted job and claims its result.
   Status serve(const Hash& job_id);
+  /// Takes up again a claim it posted before a restart: re-runs the job (deterministic,
+  /// cheats included) and defends the claim's games from then on. Errc::mismatch if the
+  /// re-run does not give the claim on the ledger; Errc::invalid_argument if the job has
+  /// no claim of its.
+  Status resume(const Hash& job_id);
+  /// Whether it holds the execution of `job_id` (served or resumed).
+  bool serving(const Hash& job_id) const { return served_.count(job_id) != 0; }
   /// Defends an escalated sampled job (ledger sampled_defend) with the execution whose
   /// output it revealed; from then on play() defends the claim's games like a served job's.
   Status defend_sampled(Execution x);
