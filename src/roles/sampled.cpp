@@ -74,6 +74,37 @@ Hash SampledWorker::salt(const Hash& job_id) const {
   return derive(secret_, job_id);
 }
 
+Result<SampledWorker::Job*> SampledWorker::job_of(const ledger::SampledJobRecord& rec,
+                                                  SampledStep& st) {
+  const Hash id = rec.id;
+  if (auto it = jobs_.find(id); it != jobs_.end())
+    return &it->second;
+  VINFER_TRY(model::Job job, open_envelope(rec, self_, key_));
+  Job j;
+  j.job = std::move(job);
+  switch (cfg_.cheat) {
+    case SampledCheat::random_output:
+      j.output = commit::keccak256(salt(id));  // made up
+      break;
+    case SampledCheat::substitute_model: {
+      if (!cfg_.substitute)
+        return fail(Errc::invalid_argument, "sampled worker: substitute_model needs a model");
+      VINFER_TRY(j.exec, cheat_execution(Cheat::substitute_model, model_, cfg_.substitute, j.job,
+                                         0, cfg_.threads));
+      ++st.inferences;
+      j.output = j.exec.output_hash;
+      break;
+    }
+    case SampledCheat::none:
+    case SampledCheat::never_reveal:
+      VINFER_TRY(j.exec, execute(model_, j.job, cfg_.threads));
+      ++st.inferences;
+      j.output = j.exec.output_hash;
+      break;
+  }
+  return &(jobs_[id] = std::move(j));
+}
+
 Result<SampledStep> SampledWorker::step() {
   SampledStep st;
   for (const ledger::Event& ev : ledger_.events(next_seq_)) {
@@ -81,6 +112,8 @@ Result<SampledStep> SampledWorker::step() {
     if (ev.kind == ledger::EventKind::sampled_delivered && ev.who == self_)
       assigned_.insert(ev.job_id);
   }
+  // What it has done is read from the job's round on the ledger, so a worker rebuilt after
+  // a crash carries on (its output recomputed: the same bytes, the same commitment).
   const uint64_t now = ledger_.block();
   for (const Hash& id : assigned_) {
     if (done_.count(id))
@@ -88,64 +121,41 @@ Result<SampledStep> SampledWorker::step() {
     VINFER_TRY(ledger::SampledJobRecord rec, ledger_.sampled_job(id));
     switch (rec.status) {
       case ledger::SampledStatus::open: {
-        const quorum::SampledPhase phase = rec.round->phase(now);
-        if (phase == quorum::SampledPhase::commit && now > rec.round->opened_at &&
-            !jobs_.count(id)) {
-          auto job = open_envelope(rec, self_, key_);
-          if (!job) {  // nothing it could run: decline while that costs nothing
+        const quorum::SampledRound& r = *rec.round;
+        const quorum::SampledPhase phase = r.phase(now);
+        if (phase == quorum::SampledPhase::commit && now > r.opened_at && !r.worker_committed) {
+          auto j = job_of(rec, st);
+          if (!j) {  // nothing it could run: decline while that costs nothing
             VINFER_CHECK(ledger_.sampled_refuse(self_, id));
             done_.insert(id);
             break;
           }
-          Job j;
-          j.job = std::move(job).value();
-          switch (cfg_.cheat) {
-            case SampledCheat::random_output:
-              j.output = commit::keccak256(salt(id));  // made up
-              break;
-            case SampledCheat::substitute_model: {
-              if (!cfg_.substitute)
-                return fail(Errc::invalid_argument, "sampled worker: substitute_model needs a model");
-              VINFER_TRY(j.exec, cheat_execution(Cheat::substitute_model, model_, cfg_.substitute,
-                                                 j.job, 0, cfg_.threads));
-              ++st.inferences;
-              j.output = j.exec.output_hash;
-              break;
-            }
-            case SampledCheat::none:
-            case SampledCheat::never_reveal:
-              VINFER_TRY(j.exec, execute(model_, j.job, cfg_.threads));
-              ++st.inferences;
-              j.output = j.exec.output_hash;
-              break;
-          }
-          const Hash c = quorum::output_commitment(id, j.output, salt(id), node_id(self_));
+          const Hash c = quorum::output_commitment(id, (*j)->output, salt(id), node_id(self_));
           VINFER_CHECK(ledger_.sampled_commit(self_, id, c));
-          j.committed = true;
           ++st.commits;
-          jobs_[id] = std::move(j);
-        } else if (phase == quorum::SampledPhase::reveal && jobs_.count(id)) {
-          Job& j = jobs_[id];
-          if (!j.revealed && cfg_.cheat != SampledCheat::never_reveal) {
-            VINFER_CHECK(ledger_.sampled_reveal(self_, id, j.output, salt(id)));
-            j.revealed = true;
-            ++st.reveals;
-          }
+        } else if (phase == quorum::SampledPhase::reveal && r.worker_committed &&
+                   !r.worker_revealed && cfg_.cheat != SampledCheat::never_reveal) {
+          VINFER_TRY(Job * j, job_of(rec, st));
+          VINFER_CHECK(ledger_.sampled_reveal(self_, id, j->output, salt(id)));
+          ++st.reveals;
         }
         break;
       }
       case ledger::SampledStatus::escalated: {
         // An audit disagreed: defend the answer with the trace behind it. A made-up output
         // has no trace, so that worker cannot defend and is slashed at the deadline.
-        auto it = jobs_.find(id);
-        if (it != jobs_.end() && !it->second.defended && cfg_.cheat != SampledCheat::random_output) {
-          VINFER_CHECK(defender_.defend_sampled(it->second.exec));
-          it->second.defended = true;
+        if (cfg_.cheat != SampledCheat::random_output) {
+          VINFER_TRY(Job * j, job_of(rec, st));
+          VINFER_CHECK(defender_.defend_sampled(j->exec));
         }
         break;
       }
       case ledger::SampledStatus::disputed:
-        break;  // the games are played below
+        // The games are played below; after a restart the defender takes its claim up
+        // again (an honest one only: a substituted run is not what resume re-runs).
+        if (!defender_.serving(id) && cfg_.cheat == SampledCheat::none)
+          VINFER_CHECK(defender_.resume(id));
+        break;
       case ledger::SampledStatus::posted:
         break;
       case ledger::SampledStatus::cancelled:
@@ -198,36 +208,59 @@ Hash Auditor::salt(const Hash& job_id) const {
   return derive(master_, job_id);
 }
 
+Result<Hash> Auditor::secret_for(const Hash& registered) {
+  if (auto it = secrets_.find(registered); it != secrets_.end())
+    return it->second;
+  const quorum::NodeId me = node_id(self_);
+  for (uint64_t i = 0; i <= registrations_; ++i) {
+    const Hash secret = secret_at(i);
+    if (quorum::audit_commitment(me, secret) == registered) {
+      secrets_[registered] = secret;
+      return secret;
+    }
+  }
+  return fail(Errc::invalid_argument, "auditor: no secret of its own behind this registration");
+}
+
 Result<SampledStep> Auditor::step() {
   SampledStep st;
   const quorum::NodeId me = node_id(self_);
+  // Its registrations and the jobs delivered to it, from the event log: the i-th
+  // registration used secret i, so a rebuilt auditor knows which secrets are spent and
+  // never registers one again.
+  for (const ledger::Event& ev : ledger_.events(next_seq_)) {
+    next_seq_ = ev.seq + 1;
+    if (ev.kind == ledger::EventKind::auditor_registered && ev.who == self_)
+      ++registrations_;
+    if (ev.kind == ledger::EventKind::sampled_delivered)
+      delivered_.push_back(ev.job_id);
+  }
   // A registration, fresh whenever the last secret was spent.
   {
     const auto regs = ledger_.auditors();
     const bool registered = std::any_of(regs.begin(), regs.end(),
                                         [&](const quorum::RegisteredAuditor& r) { return r.id == me; });
-    if (!registered) {
-      const Hash secret = secret_at(next_secret_++);
+    if (!registered && registered_at_ != registrations_) {
+      const Hash secret = secret_at(registrations_);
       const Hash c = quorum::audit_commitment(me, secret);
       VINFER_CHECK(ledger_.register_auditor(self_, c));
       secrets_[c] = secret;
+      registered_at_ = registrations_;  // counted when the next step reads its event
     }
   }
-  for (const ledger::Event& ev : ledger_.events(next_seq_)) {
-    next_seq_ = ev.seq + 1;
-    if (ev.kind != ledger::EventKind::sampled_delivered)
-      continue;
-    VINFER_TRY(ledger::SampledJobRecord rec, ledger_.sampled_job(ev.job_id));
+  for (const Hash& job_id : delivered_) {
+    VINFER_TRY(ledger::SampledJobRecord rec, ledger_.sampled_job(job_id));
     auto seat = std::find_if(rec.auditors.begin(), rec.auditors.end(),
                              [&](const quorum::RegisteredAuditor& r) { return r.id == me; });
-    if (seat == rec.auditors.end())
+    if (seat == rec.auditors.end() || rec.status != ledger::SampledStatus::open)
       continue;
-    auto secret = secrets_.find(seat->commitment);
+    auto secret = secret_for(seat->commitment);
     auto job = open_envelope(rec, self_, key_);  // drawn or not: every auditor opens its own
-    if (secret == secrets_.end() || !job)
+    if (!secret || !job)
       continue;  // not its registration, or nothing it could run: it cannot audit this one
-    jobs_[ev.job_id] = Job{std::move(job).value(), secret->second, {}, false};
+    jobs_[job_id] = Job{std::move(job).value(), *secret, {}, false};
   }
+  delivered_.clear();
   const uint64_t now = ledger_.block();
   for (auto it = jobs_.begin(); it != jobs_.end();) {
     const Hash id = it->first;
@@ -239,31 +272,28 @@ Result<SampledStep> Auditor::step() {
     }
     const quorum::SampledRound& r = *rec.round;
     const quorum::SampledPhase phase = r.phase(now);
-    if (phase == quorum::SampledPhase::audit && r.worker_committed && !j.committed &&
+    // Its seat on the ledger says whether it committed and revealed (after a restart too).
+    const quorum::AuditSeat* seat = nullptr;
+    for (const quorum::AuditSeat& a : r.auditors)
+      if (a.id == me)
+        seat = &a;
+    const bool committed = seat && seat->committed;
+    if (phase == quorum::SampledPhase::audit && r.worker_committed && !committed &&
         quorum::auditor_selected(j.secret, id, r.worker_commitment, r.p_bps)) {
-      if (cfg_.kind == AuditorKind::colluding) {
-        auto out = cfg_.collusion_outputs ? cfg_.collusion_outputs->find(id)
-                                          : std::map<Hash, Hash>::const_iterator{};
-        if (!cfg_.collusion_outputs || out == cfg_.collusion_outputs->end())
-          return fail(Errc::invalid_argument, "colluding auditor: the worker told it nothing");
-        j.output = out->second;
-      } else {
-        VINFER_TRY(Execution x, execute(model_, j.job, cfg_.threads));
-        ++st.inferences;
-        j.output = x.output_hash;
-      }
+      VINFER_CHECK(compute(j, id, st));
       VINFER_CHECK(ledger_.audit_commit(self_, id, quorum::output_commitment(id, j.output, salt(id), me)));
-      j.committed = true;
       ++st.commits;
       ++audits_;
-    } else if (phase == quorum::SampledPhase::reveal && j.committed) {
+    } else if (phase == quorum::SampledPhase::reveal && committed && !seat->revealed) {
+      if (!j.committed)
+        VINFER_CHECK(compute(j, id, st));  // rebuilt after a restart: recompute it
       VINFER_CHECK(ledger_.audit_reveal(self_, id, j.output, salt(id), j.secret));
       ++st.reveals;
       it = jobs_.erase(it);
       continue;
     } else if (phase == quorum::SampledPhase::settle ||
-               (phase == quorum::SampledPhase::reveal && !j.committed)) {
-      it = jobs_.erase(it);  // not drawn: nothing more to do (the secret stays unspent)
+               (phase == quorum::SampledPhase::reveal && (!committed || seat->revealed))) {
+      it = jobs_.erase(it);  // not drawn (the secret stays unspent), or done
       continue;
     }
     ++it;
@@ -275,6 +305,22 @@ Result<SampledStep> Auditor::step() {
     st.challenges += rep.challenges;
   }
   return st;
+}
+
+Status Auditor::compute(Job& j, const Hash& id, SampledStep& st) {
+  if (cfg_.kind == AuditorKind::colluding) {
+    auto out = cfg_.collusion_outputs ? cfg_.collusion_outputs->find(id)
+                                      : std::map<Hash, Hash>::const_iterator{};
+    if (!cfg_.collusion_outputs || out == cfg_.collusion_outputs->end())
+      return fail(Errc::invalid_argument, "colluding auditor: the worker told it nothing");
+    j.output = out->second;
+  } else {
+    VINFER_TRY(Execution x, execute(model_, j.job, cfg_.threads));
+    ++st.inferences;
+    j.output = x.output_hash;
+  }
+  j.committed = true;
+  return ok_status();
 }
 
 }  // namespace vinfer::roles

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string_view>
 
@@ -63,7 +64,9 @@ class SampledWorker {
 
   /// Acts on every sampled job it works on: refuses one whose envelope does not open (or
   /// holds an invalid job), commits in the commit phase, reveals in the reveal phase,
-  /// defends an escalated one, and makes the defender's moves in its games.
+  /// defends an escalated one, and makes the defender's moves in its games. What it has
+  /// done is read from the job's round on the ledger, so a worker rebuilt after a crash
+  /// carries on (recomputing its output).
   Result<SampledStep> step();
 
   const ledger::Address& address() const { return self_; }
@@ -73,9 +76,10 @@ class SampledWorker {
     model::Job job;
     Execution exec;  ///< what it committed to (empty for random_output)
     Hash output{};
-    bool committed = false, revealed = false, defended = false;
   };
   Hash salt(const Hash& job_id) const;
+  // The job it works on, opened from its envelope and run (or made up) on first use.
+  Result<Job*> job_of(const ledger::SampledJobRecord& rec, SampledStep& st);
 
   ledger::Ledger& ledger_;
   ledger::Address self_;
@@ -117,7 +121,9 @@ class Auditor {
 
   /// Registers a fresh secret when it has none; opens new envelopes; draws, re-runs and
   /// commits in the audit phase; reveals in the reveal phase; challenges and plays
-  /// escalated jobs (its Watcher).
+  /// escalated jobs (its Watcher). What it has done is read from the ledger (its
+  /// registrations in the event log, its audit seats), so an auditor rebuilt after a
+  /// crash with the same master secret carries on and never reuses a spent secret.
   Result<SampledStep> step();
 
   /// Jobs it drew itself for (and committed to), over its life.
@@ -131,10 +137,14 @@ class Auditor {
     model::Job job;
     Hash secret{};  ///< the secret behind the registration the job snapshot
     Hash output{};
-    bool committed = false;
+    bool committed = false;  ///< output computed (committed by this object)
   };
   Hash secret_at(uint64_t i) const;
   Hash salt(const Hash& job_id) const;
+  // The secret behind one of its registrations (searched among the ones it used).
+  Result<Hash> secret_for(const Hash& registered);
+  // Its output for job `id` (re-run, or the colluders' word).
+  Status compute(Job& j, const Hash& id, SampledStep& st);
 
   ledger::Ledger& ledger_;
   ledger::Address self_;
@@ -143,9 +153,11 @@ class Auditor {
   Hash master_;
   AuditorConfig cfg_;
   std::unique_ptr<Watcher> watcher_;
-  uint64_t next_secret_ = 0;
+  uint64_t registrations_ = 0;  // its auditor_registered events read so far
+  std::optional<uint64_t> registered_at_;  // registrations_ when it last registered
   std::map<Hash, Hash> secrets_;  // registered commitment -> secret
   uint64_t next_seq_ = 0;
+  std::vector<Hash> delivered_;  // sampled jobs delivered since the last step
   std::map<Hash, Job> jobs_;  // delivered to it, not yet done
   std::set<Hash> done_;
   uint64_t audits_ = 0;
