@@ -147,7 +147,7 @@ void add_node_command(CLI::App& app) {
   init_cmd->add_option("--threads", io->cfg.threads, "engine threads per inference")
       ->capture_default_str()
       ->check(CLI::Range(1, 256));
-  init_cmd->add_option("--roles", io->roles, "what it does: quorum, worker, watcher")
+  init_cmd->add_option("--roles", io->roles, "what it does: quorum, worker, watcher, sampled, auditor")
       ->delimiter(',')
       ->capture_default_str();
   init_cmd->add_option("--cheat", io->cheat,
@@ -165,7 +165,8 @@ void add_node_command(CLI::App& app) {
       "Run the node of a directory until SIGTERM or SIGINT: joins the ledger (registers its "
       "model, bonds its stake, registers its key) and acts in its roles — commits and reveals "
       "in the quorums it is drawn for, serves and defends optimistic jobs, re-runs others' "
-      "claims and challenges wrong ones; restarted on the same directory it carries on");
+      "claims and challenges wrong ones, answers the sampled jobs sealed to it, audits "
+      "sampled jobs it draws itself for; restarted on the same directory it carries on");
   run_cmd->add_option("--dir", ro->dir, "the node's directory (vinfer node init)")->required();
   run_cmd->add_flag("--json", ro->json,
                     "print {\"address\", \"blob_url\", \"ledger\", \"model_root\", \"pid\"} "

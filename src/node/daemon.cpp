@@ -10,6 +10,7 @@
 #include "vinfer/node/blob_store.hpp"
 #include "vinfer/roles/client.hpp"
 #include "vinfer/roles/quorum_node.hpp"
+#include "vinfer/roles/sampled.hpp"
 #include "vinfer/roles/watcher.hpp"
 #include "vinfer/roles/worker.hpp"
 
@@ -27,6 +28,11 @@ struct NodeDaemon::Impl {
   std::unique_ptr<roles::QuorumNode> quorum;
   std::unique_ptr<roles::Worker> worker;
   std::unique_ptr<roles::Watcher> watcher;
+  std::unique_ptr<roles::SampledWorker> sampled;
+  std::unique_ptr<roles::Auditor> auditor;
+  // Sampled worker: the jobs it was drawn for and has not seen settle.
+  uint64_t sampled_seq = 0;
+  std::set<Hash> sampled_jobs;
   // Worker: how far it read the event log, and the jobs on its model not yet settled
   // that it posted or may still claim. Rebuilt from the log after a restart.
   uint64_t worker_seq = 0;
@@ -139,6 +145,72 @@ struct NodeDaemon::Impl {
     return ok_status();
   }
 
+  // The sampled worker's part: its role's step, then what is due for its jobs — the
+  // settlement after the reveal phase or the defence deadline, and the escalated jobs'
+  // games (timeouts, finalization) as a worker's.
+  Status work_sampled(NodeTick& t) {
+    VINFER_TRY(roles::SampledStep st, sampled->step());
+    t.commits += st.commits;
+    t.reveals += st.reveals;
+    t.moves += st.moves;
+    for (const ledger::Event& ev : ledger.events(sampled_seq)) {
+      sampled_seq = ev.seq + 1;
+      if (ev.kind == ledger::EventKind::sampled_drawn && ev.who == id.address)
+        sampled_jobs.insert(ev.job_id);
+    }
+    const uint64_t now = ledger.block();
+    for (auto it = sampled_jobs.begin(); it != sampled_jobs.end();) {
+      const Hash jid = *it;
+      VINFER_TRY(ledger::SampledJobRecord rec, ledger.sampled_job(jid));
+      bool over = false;
+      switch (rec.status) {
+        case ledger::SampledStatus::open:
+          if (rec.round->phase(now) == quorum::SampledPhase::settle) {
+            VINFER_CHECK(ledger.sampled_settle(jid));
+            ++t.finalized;
+          }
+          break;
+        case ledger::SampledStatus::escalated:
+          if (now > rec.defend_deadline) {
+            VINFER_CHECK(ledger.sampled_settle(jid));
+            ++t.finalized;
+          }
+          break;
+        case ledger::SampledStatus::disputed: {
+          VINFER_TRY(const uint32_t closed, resolve_timeouts(jid));
+          t.timeouts += closed;
+          VINFER_TRY(auto jr, ledger.job(jid));
+          if (jr.status == ledger::JobStatus::claimed && now > jr.claim->window_end) {
+            bool open = false;
+            for (uint64_t g : jr.games)
+              open = open || ledger.game(g)->status == ledger::GameStatus::open;
+            if (!open) {
+              VINFER_CHECK(ledger.finalize(jid));
+              ++t.finalized;
+            }
+          }
+          over = jr.status == ledger::JobStatus::finalized || jr.status == ledger::JobStatus::rejected;
+          break;
+        }
+        case ledger::SampledStatus::posted:
+          break;
+        default:
+          over = true;
+      }
+      it = over ? sampled_jobs.erase(it) : std::next(it);
+    }
+    return ok_status();
+  }
+
+  Status audit(NodeTick& t) {
+    VINFER_TRY(roles::SampledStep st, auditor->step());
+    t.commits += st.commits;
+    t.reveals += st.reveals;
+    t.moves += st.moves;
+    t.challenges += st.challenges;
+    return ok_status();
+  }
+
   const ledger::Address& id_address() const { return id.address; }
 };
 
@@ -184,6 +256,21 @@ Result<std::unique_ptr<NodeDaemon>> NodeDaemon::start(const std::string& dir,
     VINFER_TRY(m->watcher,
                roles::Watcher::open(ledger, m->id.address, m->model, dir + "/watcher.db", wc));
   }
+  if (c.has(NodeRole::sampled)) {
+    roles::SampledWorkerConfig sc;
+    sc.threads = c.threads;
+    m->sampled = std::make_unique<roles::SampledWorker>(ledger, m->id.address, m->model,
+                                                        m->id.sealing, m->id.role_secret, sc);
+  }
+  if (c.has(NodeRole::auditor)) {
+    // Its audit secrets come from their own master, not from the quorum salts' secret.
+    std::vector<uint8_t> pre = {'V', 'A', 'U', 'D'};
+    pre.insert(pre.end(), m->id.role_secret.begin(), m->id.role_secret.end());
+    roles::AuditorConfig ac;
+    ac.threads = c.threads;
+    VINFER_TRY(m->auditor, roles::Auditor::create(ledger, m->id.address, m->model, m->id.sealing,
+                                                  commit::keccak256(pre), ac));
+  }
   return std::unique_ptr<NodeDaemon>(new NodeDaemon(std::move(m)));
 }
 
@@ -199,6 +286,10 @@ Result<NodeTick> NodeDaemon::tick() {
     VINFER_CHECK(m.work(t));
   if (m.watcher)
     VINFER_CHECK(m.watch(t));
+  if (m.sampled)
+    VINFER_CHECK(m.work_sampled(t));
+  if (m.auditor)
+    VINFER_CHECK(m.audit(t));
   return t;
 }
 

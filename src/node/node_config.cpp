@@ -17,7 +17,8 @@ using nlohmann::json;
 const std::set<std::string> kFields = {"format",    "ledger",    "model",   "roles",   "stake",
                                        "blob_host", "blob_port", "poll_ms", "threads", "cheat"};
 
-constexpr NodeRole kRoles[] = {NodeRole::quorum, NodeRole::worker, NodeRole::watcher};
+constexpr NodeRole kRoles[] = {NodeRole::quorum, NodeRole::worker, NodeRole::watcher,
+                               NodeRole::sampled, NodeRole::auditor};
 constexpr roles::Cheat kCheats[] = {roles::Cheat::none,          roles::Cheat::substitute_model,
                                     roles::Cheat::perturb,       roles::Cheat::random_output,
                                     roles::Cheat::wrong_trace_root, roles::Cheat::silent};
@@ -60,6 +61,10 @@ const char* node_role_name(NodeRole r) {
       return "worker";
     case NodeRole::watcher:
       return "watcher";
+    case NodeRole::sampled:
+      return "sampled";
+    case NodeRole::auditor:
+      return "auditor";
   }
   return "invalid";
 }
@@ -101,9 +106,12 @@ Result<NodeConfig> parse_node_config(const std::string& text) {
           known = true;
         }
       if (!known)
-        return bad("roles", "names \"" + name + "\": the roles are quorum, worker, watcher");
+        return bad("roles", "names \"" + name + "\": the roles are quorum, worker, watcher, sampled, auditor");
     }
   }
+  if (c.has(NodeRole::sampled) && c.has(NodeRole::auditor))
+    return bad("roles", "names both sampled and auditor: an auditor is never a sampled job's "
+                        "worker (it could audit itself)");
   if (j.contains("cheat")) {
     const json& ch = j["cheat"];
     if (!ch.is_object() || !ch.contains("strategy") || !ch["strategy"].is_string())

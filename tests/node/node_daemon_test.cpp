@@ -27,6 +27,7 @@
 #include "vinfer/node/node_config.hpp"
 #include "vinfer/node/remote_ledger.hpp"
 #include "vinfer/roles/execution.hpp"
+#include "vinfer/roles/sealed.hpp"
 
 namespace vinfer::node {
 namespace {
@@ -114,7 +115,9 @@ TEST(NodeConfig, RoundTripsAndNamesWhatIsWrong) {
             std::string::npos);
   EXPECT_NE(err(head + R"(, "blob_port": 70000})").find("\"blob_port\" is 70000"),
             std::string::npos);
-  EXPECT_NE(err(head + R"(, "roles": ["auditor"]})").find("the roles are quorum, worker, watcher"),
+  EXPECT_NE(err(head + R"(, "roles": ["referee"]})").find("the roles are quorum, worker, watcher"),
+            std::string::npos);
+  EXPECT_NE(err(head + R"(, "roles": ["sampled", "auditor"]})").find("could audit itself"),
             std::string::npos);
   EXPECT_NE(err(head + R"(, "roles": ["worker", "worker"]})").find("twice"), std::string::npos);
   EXPECT_NE(err(head + R"(, "cheat": {"strategy": "lie"}})").find("unknown strategy"),
@@ -358,6 +361,125 @@ std::vector<OptimisticCrash> crash_points() {
 }
 
 INSTANTIATE_TEST_SUITE_P(KillPoints, NodeCrash, ::testing::ValuesIn(crash_points()), crash_name);
+
+// ---- sampled mode across processes: the worker or the auditor SIGKILLed ----
+
+// Who is killed (the sampled job's worker or its auditor) and when: 0 right after the
+// job is delivered, 1 after its commit, 2 after its reveal.
+struct SampledCrash {
+  bool auditor;
+  int when;
+};
+
+std::string sampled_crash_name(const ::testing::TestParamInfo<SampledCrash>& p) {
+  static const char* kWhen[] = {"AfterDelivery", "AfterItsCommit", "AfterItsReveal"};
+  return std::string(p.param.auditor ? "Auditor" : "Worker") + kWhen[p.param.when];
+}
+
+class SampledNodeCrash : public ::testing::TestWithParam<SampledCrash> {};
+
+TEST_P(SampledNodeCrash, KilledAndRestartedTheJobIsPaidAndNobodySlashed) {
+  const SampledCrash c = GetParam();
+  const fs::path dir = fresh_dir("sampled_" + std::to_string(c.auditor) + std::to_string(c.when));
+  const fs::path model_file = source_dir() / "models" / "kjv-small.gguf";
+  Child ledger_proc({"ledger", "serve", "--port", "0", "--json"}, (dir / "ledger.err").string());
+  const auto lj = nlohmann::json::parse(ledger_proc.first_line(), nullptr, false);
+  ASSERT_TRUE(lj.is_object() && lj.contains("url")) << "ledger serve did not start";
+  const std::string url = lj["url"];
+  auto connected = RemoteLedger::connect(url);
+  ASSERT_TRUE(connected.ok()) << connected.error().to_string();
+  RemoteLedger& l = **connected;
+
+  const std::string wdir = (dir / "worker").string(), adir = (dir / "auditor").string();
+  for (const auto& [d, role] : {std::pair{wdir, "sampled"}, std::pair{adir, "auditor"}}) {
+    Child init({"node", "init", "--dir", d, "--ledger", url, "--model", model_file.string(),
+                "--poll-ms", "20", "--roles", role});
+    ASSERT_EQ(init.wait(), 0) << init.err();
+  }
+  auto run = [&](const std::string& d) {
+    auto n = std::make_unique<Child>(std::vector<std::string>{"node", "run", "--dir", d, "--json"},
+                                     d + ".err");
+    EXPECT_FALSE(n->first_line(60000).empty()) << d << " did not start";
+    return n;
+  };
+  std::unique_ptr<Child> worker = run(wdir), auditor = run(adir);
+  ASSERT_TRUE(wait_for([&] { return l.auditors().size() == 1; })) << "the auditor did not register";
+
+  auto m = model::load_any(model_file);
+  ASSERT_TRUE(m.ok()) << m.error().to_string();
+  roles::LocalModel local{std::move(m).value(), {}};
+  local.c = model::commit_model(local.m);
+  model::Job job;
+  job.model_root = local.c.root;
+  job.tokens = local.m.tokenizer.encode("In the beginning", true);
+  job.max_tokens = 3;
+  const commit::Hash id = job.id();
+  const auto client = ledger::address_of("client");
+  ASSERT_TRUE(l.deposit(client, 10'000).ok());
+  // 10000 bps with one auditor: it draws itself for every job.
+  ASSERT_TRUE(l.post_sampled_job(client, id, local.c.root, {100, 30, 10000}).ok());
+  ASSERT_TRUE(l.advance(1).ok());  // the worker is drawn when the post's block closes
+  ledger::SampledJobRecord rec = l.sampled_job(id).value();
+  ASSERT_NE(rec.worker, ledger::Address{});
+  std::vector<ledger::Envelope> envs;
+  const std::vector<uint8_t> plain = job.canonical_bytes();
+  for (const ledger::Address& to : {rec.worker, ledger::to_address(rec.auditors.at(0).id)})
+    envs.push_back({to, roles::seal(plain, l.node_key(to).value(), id)});
+  ASSERT_TRUE(l.sampled_deliver(client, id, envs).ok());
+  ASSERT_TRUE(l.advance(1).ok());  // the commit phase counts from the block after delivery
+
+  auto round = [&]() -> quorum::SampledRound { return *l.sampled_job(id).value().round; };
+  std::unique_ptr<Child>& victim = c.auditor ? auditor : worker;
+  const std::string& victim_dir = c.auditor ? adir : wdir;
+  auto maybe_kill = [&](int when) {
+    if (c.when != when)
+      return;
+    victim->stop(SIGKILL);
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    victim = run(victim_dir);
+  };
+  auto phase = [&] { return round().phase(l.block()); };
+  maybe_kill(0);
+  ASSERT_TRUE(wait_for([&] { return round().worker_committed; })) << "the worker never committed";
+  if (!c.auditor)
+    maybe_kill(1);
+  while (phase() == quorum::SampledPhase::commit)
+    ASSERT_TRUE(l.advance(1).ok());
+  ASSERT_TRUE(wait_for([&] { return round().auditors.at(0).committed; }))
+      << "the auditor never committed";
+  if (c.auditor)
+    maybe_kill(1);
+  while (phase() == quorum::SampledPhase::audit)
+    ASSERT_TRUE(l.advance(1).ok());
+  ASSERT_TRUE(wait_for([&] { return round().worker_revealed && round().auditors.at(0).revealed; }))
+      << "not both revealed";
+  maybe_kill(2);
+  while (phase() != quorum::SampledPhase::settle)
+    ASSERT_TRUE(l.advance(1).ok());
+  // The worker node settles its job to be paid.
+  ASSERT_TRUE(wait_for([&] { return l.sampled_job(id).value().status != ledger::SampledStatus::open; }))
+      << "nobody settled the job";
+  rec = l.sampled_job(id).value();
+  EXPECT_EQ(rec.status, ledger::SampledStatus::paid);
+  ASSERT_TRUE(rec.outcome.has_value());
+  EXPECT_TRUE(rec.outcome->audited());
+  EXPECT_EQ(l.staked(rec.worker), 1000u);
+  EXPECT_EQ(l.staked(ledger::to_address(rec.auditors.at(0).id)), 1000u);
+  EXPECT_TRUE(l.totals().holds());
+  // The auditor's revealed secret is spent: it registers a fresh one.
+  ASSERT_TRUE(wait_for([&] { return l.auditors().size() == 1; }));
+  EXPECT_NE(l.auditors()[0].commitment, rec.auditors.at(0).commitment);
+  EXPECT_EQ(worker->stop(SIGTERM), 0);
+  EXPECT_EQ(auditor->stop(SIGTERM), 0);
+  EXPECT_EQ(ledger_proc.stop(SIGTERM), 0);
+  fs::remove_all(dir);
+}
+
+INSTANTIATE_TEST_SUITE_P(KillPoints, SampledNodeCrash,
+                         ::testing::Values(SampledCrash{false, 0}, SampledCrash{false, 1},
+                                           SampledCrash{false, 2}, SampledCrash{true, 0},
+                                           SampledCrash{true, 1}, SampledCrash{true, 2}),
+                         sampled_crash_name);
 
 }  // namespace
 }  // namespace vinfer::node

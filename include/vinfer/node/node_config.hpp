@@ -4,7 +4,7 @@
 //   {"format": "vinfer-node-v1",
 //    "ledger": "http://127.0.0.1:PORT",     the ledger server (vinfer ledger serve)
 //    "model": "/path/to/kjv-large.gguf",    the model it serves (any file model::load_any reads)
-//    "roles": ["quorum"],                   any of "quorum", "worker", "watcher"
+//    "roles": ["quorum"],                   any of quorum, worker, watcher, sampled, auditor
 //    "stake": 1000,                         bonded at start if it has less
 //    "blob_host": "127.0.0.1", "blob_port": 0,   its blob server (0: a free port)
 //    "poll_ms": 50,                         how often it looks at the ledger
@@ -33,6 +33,8 @@ enum class NodeRole : uint8_t {
   quorum,   ///< commits and reveals in the quorum rounds it is drawn for
   worker,   ///< serves optimistic jobs on its model and defends its claims
   watcher,  ///< re-runs other workers' claims on its model and challenges wrong ones
+  sampled,  ///< answers the sampled jobs it is drawn for (sealed to it) and defends them
+  auditor,  ///< draws itself secretly for sampled jobs, re-runs them, escalates a mismatch
 };
 const char* node_role_name(NodeRole r);
 
