@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <memory>
 #include <string>
 
@@ -22,6 +23,7 @@ namespace {
 struct ServeOptions {
   node::LedgerServerOptions server;
   std::string db;
+  uint32_t block_ms = 0;  // 0: the clock moves only when a client calls advance
   bool json = false;
 };
 
@@ -63,7 +65,23 @@ int serve(const ServeOptions& o) {
   std::fflush(stdout);
 
   int sig = 0;
-  sigwait(&stop_signals, &sig);
+  if (o.block_ms == 0) {
+    sigwait(&stop_signals, &sig);
+  } else {
+    // The block clock: one block every block_ms, between two requests; the wait for it is
+    // the wait for a stop signal.
+    const timespec tick{static_cast<time_t>(o.block_ms / 1000),
+                        static_cast<long>(o.block_ms % 1000) * 1'000'000L};
+    while ((sig = sigtimedwait(&stop_signals, nullptr, &tick)) < 0) {
+      auto advanced = (*server)->with_ledger([](ledger::Ledger& l) { return l.advance(1); });
+      if (!advanced) {
+        std::fprintf(stderr, "vinfer ledger: the block clock stopped: %s\n",
+                     advanced.error().to_string().c_str());
+        sigwait(&stop_signals, &sig);
+        break;
+      }
+    }
+  }
   (*server)->stop();  // waits for the requests in flight
   ledger.reset();     // closes the database
   std::fprintf(stderr, "vinfer ledger: stopped on %s\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
@@ -91,6 +109,11 @@ void add_ledger_command(CLI::App& app) {
                   "largest request body accepted, in bytes (larger ones get 413)")
       ->capture_default_str()
       ->check(CLI::Range(size_t{1024}, size_t{1} << 30));
+  cmd->add_option("--block-ms", o->block_ms,
+                  "advance the block clock by one block every this many milliseconds; 0: only "
+                  "when a client calls advance")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 3'600'000));
   cmd->add_flag("--json", o->json, "print {\"url\", \"port\", \"pid\", \"db\"} as the first line");
   cmd->callback([o] { std::exit(serve(*o)); });
 }

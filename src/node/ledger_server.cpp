@@ -579,6 +579,11 @@ Result<std::unique_ptr<LedgerServer>> LedgerServer::start(ledger::Ledger& ledger
   return std::unique_ptr<LedgerServer>(new LedgerServer(std::move(impl)));
 }
 
+Status LedgerServer::with_ledger(const std::function<Status(ledger::Ledger&)>& f) {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  return f(impl_->ledger);
+}
+
 uint16_t LedgerServer::port() const {
   return impl_->port;
 }

@@ -67,6 +67,24 @@ TEST(LedgerServe, ServesOnAFreePortAndStopsOnSigterm) {
   EXPECT_FALSE(RemoteLedger::connect(url).ok()) << "still answering after SIGTERM";
 }
 
+TEST(LedgerServe, TheBlockClockAdvancesByItselfBetweenRequests) {
+  Child c({"ledger", "serve", "--port", "0", "--block-ms", "20"});
+  const std::string url = url_of(c.first_line());
+  ASSERT_NE(url, "");
+  auto l = RemoteLedger::connect(url);
+  ASSERT_TRUE(l.ok()) << l.error().to_string();
+  const uint64_t start = (*l)->block();
+  bool moved = false;
+  for (int i = 0; i < 500 && !moved; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    moved = (*l)->block() >= start + 3;
+  }
+  EXPECT_TRUE(moved) << "still at block " << (*l)->block();
+  ASSERT_TRUE((*l)->deposit(address_of("alice"), 5).ok());  // requests still go through
+  EXPECT_TRUE((*l)->totals().holds());
+  EXPECT_EQ(c.stop(SIGTERM), 0);
+}
+
 TEST(LedgerServe, ADatabaseSurvivesARestart) {
   const fs::path db = db_path();
   std::string url;

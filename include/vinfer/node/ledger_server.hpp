@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -42,6 +43,9 @@ class LedgerServer {
   std::string url() const;
   /// Stops listening and waits for the requests in flight; idempotent.
   void stop();
+  /// Calls `f` on the ledger under the lock the requests take, so that the serving process
+  /// can act on the ledger between them (its block clock: `vinfer ledger serve --block-ms`).
+  Status with_ledger(const std::function<Status(ledger::Ledger&)>& f);
 
   struct Impl;
 
