@@ -1,10 +1,13 @@
 // The invariant test of Staking and Quorum (STYLE.md "Contracts"): random actors send random
-// transactions (deposits, withdrawals, stakes, unbonds, keys, quorum jobs, commits, some of
-// them copied, reveals, some with a wrong salt, settlements, empty blocks), each of which may
-// succeed or revert. After every one: no wei is created or lost (moneyIdentity), the
-// accounts' balances, stakes and unbonding amounts add up to the contract's totals, the
-// escrow is exactly that of the unsettled jobs, and a settled job holds nothing.
+// transactions (deposits, withdrawals, stakes, unbonds, keys, quorum jobs, seatings, commits,
+// some of them copied, reveals, some with a wrong salt, settlements, cancellations of unseated
+// jobs, empty blocks), each of which may succeed or revert. After every one: no wei is
+// created or lost (moneyIdentity), the accounts' balances, stakes and unbonding amounts add
+// up to the contract's totals, the escrow is exactly that of the unsettled jobs, a settled
+// job (paid out or refunded) holds nothing, and every node's seatOf is the one unsettled,
+// seated job it sits in, or none.
 #include <iostream>
+#include <map>
 #include <random>
 
 #include "evm/settlement.hpp"
@@ -22,18 +25,24 @@ class EvmInvariant : public Settlement {};
 
 struct Job {
   Hash id{};
-  std::vector<quorum::NodeId> seats;
-  std::vector<Hash> outputs;  // what each seat committed to (zero: not committed by us)
-  uint64_t commit_deadline = 0, reveal_deadline = 0;
-  bool settled = false;
+  std::vector<quorum::NodeId> seats;  // read once the chain says it is drawn
+  std::vector<Hash> outputs;          // what each seat committed to (zero: not committed by us)
+  uint64_t post_block = 0, seat_deadline = 0, commit_deadline = 0, reveal_deadline = 0;
+  bool neglected = false;  // the steering below never seats it
+  bool drawn = false;      // seatQuorumJob ran (it seated, or refunded)
+  bool settled = false;    // as the chain says: paid out, or refunded without a round
 };
+
+// quorumJob(id)'s fields (Quorum.QuorumJob order).
+constexpr size_t kSettled = 2, kEscrow = 4, kOpenedAt = 5, kCommitDeadline = 6, kRevealDeadline = 7,
+                 kDrawnAt = 9;
 
 TEST_F(EvmInvariant, test_randomActors_moneyIdentity_succeeds) {
   std::mt19937_64 rng(66);
   const commit::Hash model = register_model(0, "invariant-model");
   std::vector<Job> jobs;
   uint64_t job_seed = 0;
-  size_t succeeded = 0, settled = 0, committed = 0, revealed = 0;
+  size_t succeeded = 0, settled = 0, committed = 0, revealed = 0, seated = 0, refunded = 0;
   const auto pick = [&](uint64_t n) { return n == 0 ? 0 : rng() % n; };
   const auto salt_of = [](const Hash& job, const quorum::NodeId& node) {
     return tag("salt" + quorum::short_hex(node) + abi::to_hex(job));
@@ -45,16 +54,24 @@ TEST_F(EvmInvariant, test_randomActors_moneyIdentity_succeeds) {
     std::string sig;
     std::vector<abi::Value> args;
     uint64_t value = 0;
-    // Mostly the newest job, whose round is likely still open; half the steps in its
-    // commit or reveal window commit or reveal (a random op would let the window pass).
+    // Mostly the newest job, whose round is likely still open; half the steps do what its
+    // phase wants (seat, commit, reveal, settle; a random op would let the window pass),
+    // except that one job in five is never seated that way, so that it gets cancelled; and
+    // once the newest job is settled, a third of the steps post another.
     Job* job = jobs.empty() ? nullptr : pick(4) != 0 ? &jobs.back() : &jobs[pick(jobs.size())];
-    uint64_t op = step < 20 ? step % 3 : pick(11);
-    if (job && !job->settled && step >= 20 && pick(2) == 0) {
+    uint64_t op = step < 20 ? step % 3 : pick(13);
+    if (step >= 20 && !jobs.empty() && jobs.back().settled && pick(3) == 0)
+      op = 6;  // the newest job is done: post the next one
+    else if (job && !job->settled && step >= 20 && pick(2) == 0) {
       const uint64_t next = testing::chain().client.block_number().value() + 1;
-      if (next <= job->commit_deadline)
+      if (!job->drawn)  // a neglected job is left for cancelUnseated
+        op = next <= job->seat_deadline && !job->neglected ? 10 : 11;
+      else if (next <= job->commit_deadline)
         op = 7;
       else if (next <= job->reveal_deadline)
         op = 8;
+      else
+        op = 9;
     }
     int seat = -1;
     switch (op) {
@@ -114,6 +131,18 @@ TEST_F(EvmInvariant, test_randomActors_moneyIdentity_succeeds) {
         sig = "settle(bytes32)";
         args = {abi::bytes32(job->id)};
         break;
+      case 10:  // anyone seats, in any block: too early, too late and twice revert
+        if (!job)
+          continue;
+        sig = "seatQuorumJob(bytes32)";
+        args = {abi::bytes32(job->id)};
+        break;
+      case 11:  // anyone cancels: only an unseated job past its seating deadline
+        if (!job)
+          continue;
+        sig = "cancelUnseated(bytes32)";
+        args = {abi::bytes32(job->id)};
+        break;
       default:
         ASSERT_TRUE(testing::chain().client.mine(1 + pick(4)).ok());
         continue;
@@ -131,22 +160,45 @@ TEST_F(EvmInvariant, test_randomActors_moneyIdentity_succeeds) {
       if (sig.rfind("postQuorumJob", 0) == 0) {
         Job j;
         j.id = job_on(model, job_seed).id();
+        const auto q = view("quorumJob(bytes32)", {abi::bytes32(j.id)});
+        j.post_block = u64(q, kOpenedAt);
+        EXPECT_EQ(j.post_block, r->block_number);
+        EXPECT_EQ(u64(view("seatCount(bytes32)", {abi::bytes32(j.id)}), 0), 0u)
+            << "a post seats nobody";
+        j.seat_deadline = u64(view("seatingDeadline(bytes32)", {abi::bytes32(j.id)}), 0);
+        j.commit_deadline = u64(q, kCommitDeadline);
+        j.reveal_deadline = u64(q, kRevealDeadline);
+        j.neglected = pick(5) == 0;
+        jobs.push_back(std::move(j));
+      }
+      committed += sig.rfind("commit", 0) == 0;
+      revealed += sig.rfind("reveal", 0) == 0;
+      settled += sig.rfind("settle", 0) == 0;
+      refunded += sig.rfind("cancelUnseated", 0) == 0;
+      if (sig.rfind("seatQuorumJob", 0) == 0) {
+        EXPECT_GT(r->block_number, job->post_block);
+        EXPECT_LE(r->block_number, job->seat_deadline);
+      }
+    }
+
+    // What the chain says about each job: drawn (then its seats), settled.
+    for (Job& j : jobs) {
+      const auto q = view("quorumJob(bytes32)", {abi::bytes32(j.id)});
+      if (!j.drawn && u64(q, kDrawnAt) != 0) {
+        j.drawn = true;
         const uint64_t n = u64(view("seatCount(bytes32)", {abi::bytes32(j.id)}), 0);
         for (uint64_t i = 0; i < n; ++i)
           j.seats.push_back(testing::address_word(
               view("seat(bytes32,uint256)", {abi::bytes32(j.id), abi::uint_(i)}), 0));
         j.outputs.resize(n);
-        const auto q = view("quorumJob(bytes32)", {abi::bytes32(j.id)});
-        j.commit_deadline = u64(q, 6);
-        j.reveal_deadline = u64(q, 7);
-        jobs.push_back(std::move(j));
+        if (n != 0) {
+          ++seated;
+        } else {
+          ++refunded;  // too few candidates at the draw
+          EXPECT_NE(u64(q, kSettled), 0u) << "a draw that seats nobody refunds the job";
+        }
       }
-      committed += sig.rfind("commit", 0) == 0;
-      revealed += sig.rfind("reveal", 0) == 0;
-      if (sig.rfind("settle", 0) == 0) {
-        job->settled = true;
-        ++settled;
-      }
+      j.settled = u64(q, kSettled) != 0;
     }
 
     // The invariants, after every transaction, succeeded or reverted.
@@ -157,12 +209,24 @@ TEST_F(EvmInvariant, test_randomActors_moneyIdentity_succeeds) {
       stakes += stake(k);
       unbonding += u64(view("unbondingOf(address)", {abi::address(id(k))}), 0);
     }
+    std::map<quorum::NodeId, Hash> sits;  // node -> the unsettled seated job it sits in
     for (const Job& j : jobs) {
-      const uint64_t e = u64(view("quorumJob(bytes32)", {abi::bytes32(j.id)}), 4);
+      const uint64_t e = u64(view("quorumJob(bytes32)", {abi::bytes32(j.id)}), kEscrow);
       if (j.settled) {
         EXPECT_EQ(e, 0u) << "a settled job holds no funds";
       }
       escrow += e;
+      if (!j.settled) {
+        for (const quorum::NodeId& n : j.seats) {
+          EXPECT_TRUE(sits.emplace(n, j.id).second) << "a node sits in two unsettled rounds";
+        }
+      }
+    }
+    for (size_t k = 0; k < kAccounts; ++k) {
+      const auto it = sits.find(id(k));
+      EXPECT_EQ(testing::h256(view("seatOf(address)", {abi::address(id(k))}), 0),
+                it == sits.end() ? Hash{} : it->second)
+          << "seatOf of account " << k << " at step " << step;
     }
     EXPECT_EQ(balances, u64(view("totalBalance()", {}), 0)) << "step " << step << " " << sig;
     EXPECT_EQ(stakes, u64(view("totalStake()", {}), 0)) << "step " << step << " " << sig;
@@ -177,9 +241,11 @@ TEST_F(EvmInvariant, test_randomActors_moneyIdentity_succeeds) {
   EXPECT_GE(committed, 3u);
   EXPECT_GE(revealed, 1u);
   EXPECT_GE(settled, 1u);
+  EXPECT_GE(seated, 3u);
+  EXPECT_GE(refunded, 1u);
   std::cout << "invariant run: " << succeeded << " of 200 steps succeeded; " << jobs.size()
-            << " jobs, " << committed << " commits, " << revealed << " reveals, " << settled
-            << " settled\n";
+            << " jobs, " << seated << " seated, " << refunded << " refunded unseated, " << committed
+            << " commits, " << revealed << " reveals, " << settled << " settled\n";
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
-// Quorum on anvil against src/quorum: the contract's selection is select_quorum's on the
-// same seed and candidates, its commitments are output_commitment's, and a round settles
+// Quorum on anvil against src/quorum: a post seats nobody; the seating transaction, in a
+// later block, draws select_quorum's seats on the seed of the post block's hash over the
+// candidates free then; commitments are output_commitment's, and a round settles
 // with exactly the payout settle_round computes for the C++ round replayed at the same
 // blocks. Every rejected move reverts with its named error; the money identity holds
 // after every transaction (the fixture checks it).
@@ -28,12 +29,30 @@ constexpr const char* kPost = "postQuorumJob(bytes,uint32,uint64)";
 constexpr const char* kCommit = "commit(bytes32,bytes32)";
 constexpr const char* kReveal = "reveal(bytes32,bytes32,bytes32)";
 constexpr const char* kSettle = "settle(bytes32)";
+constexpr const char* kSeat = "seatQuorumJob(bytes32)";
+constexpr const char* kCancel = "cancelUnseated(bytes32)";
 
 // Account 0 is the client; accounts 1..9 are nodes with distinct stakes near 1000 (so any
 // four seats outweigh any three).
 constexpr size_t kClient = 0;
 constexpr size_t kFirstNode = 1;
 constexpr uint64_t kReward = 333;
+
+// The fields of quorumJob(id), in the struct's order.
+enum Field : size_t {
+  kJobClient,
+  kJobN,
+  kJobSettled,
+  kJobReward,
+  kJobEscrow,
+  kJobOpenedAt,
+  kJobCommitDeadline,
+  kJobRevealDeadline,
+  kJobTotalStake,
+  kJobDrawnAt,
+  kJobSeed,
+  kJobOutput,
+};
 
 uint64_t node_stake(size_t a) {
   return 1000 + 37 * a;
@@ -47,6 +66,9 @@ struct ChainSeat {
 
 class EvmQuorum : public Settlement {
  protected:
+  // Who sends the seating transactions: anyone may, so not the client.
+  static constexpr size_t kSeater = kAccounts - 1;
+
   // The nodes staked and keyed, the client funded, a model registered.
   void SetUp() override {
     Settlement::SetUp();
@@ -89,32 +111,80 @@ class EvmQuorum : public Settlement {
     return out;
   }
 
-  // Posts `job` for n seats and checks the seating against select_quorum on the seed
-  // recomputed from the parent block's hash; returns the C++ round opened like the chain's.
-  quorum::Round post(const model::Job& job, uint32_t n) {
-    const std::vector<Candidate> cands = candidates();
+  std::vector<uint8_t> job_record(const Hash& job) {
+    return view("quorumJob(bytes32)", {abi::bytes32(job)});
+  }
+
+  // Posts `job` for n seats and checks the record: the escrow taken, the phases counted
+  // from the post's block, nobody seated, no seed. Returns the post's block.
+  uint64_t post_only(const model::Job& job, uint32_t n) {
+    const uint64_t escrow_before = testing::u64(view("totalEscrow()", {}), 0);
     const Receipt r =
         tx(kClient, kPost, {abi::bytes(job.canonical_bytes()), abi::uint_(n), abi::uint_(kReward)});
-    const Hash id = job.id();
-    const auto q = view("quorumJob(bytes32)", {abi::bytes32(id)});
-    const Hash parent = testing::chain().client.block_hash(r.block_number - 1).value();
-    const Hash seed = quorum::selection_seed(id, parent);
-    EXPECT_EQ(testing::h256(q, 9), seed) << "the seed is selection_seed(job_id, parent hash)";
-    EXPECT_EQ(testing::u64(q, 5), r.block_number);  // openedAt
+    const auto q = job_record(job.id());
+    EXPECT_EQ(testing::address_word(q, kJobClient), id(kClient));
+    EXPECT_EQ(testing::u64(q, kJobN), n);
+    EXPECT_EQ(testing::u64(q, kJobSettled), 0u);
+    EXPECT_EQ(testing::u64(q, kJobEscrow), n * kReward);
+    EXPECT_EQ(testing::u64(q, kJobOpenedAt), r.block_number);
+    EXPECT_EQ(testing::u64(q, kJobCommitDeadline), r.block_number + params().commit_blocks);
+    EXPECT_EQ(testing::u64(q, kJobRevealDeadline),
+              r.block_number + params().commit_blocks + params().reveal_blocks);
+    EXPECT_EQ(testing::u64(q, kJobDrawnAt), 0u);
+    EXPECT_EQ(testing::h256(q, kJobSeed), Hash{}) << "no seed before the seating";
+    EXPECT_EQ(testing::u64(view("seatCount(bytes32)", {abi::bytes32(job.id())}), 0), 0u);
+    EXPECT_EQ(testing::u64(view("totalEscrow()", {}), 0), escrow_before + n * kReward);
+    gas_["postQuorumJob n=" + std::to_string(n)] = r.gas_used;
+    return r.block_number;
+  }
+
+  // Seats job `id` (posted in `post_block` for n seats) from `kSeater`, in the next block,
+  // and checks the seating against select_quorum over the candidates free now, on the seed
+  // recomputed from the post block's hash; returns the C++ round opened like the chain's.
+  quorum::Round seat(const Hash& id, uint32_t n, uint64_t post_block) {
+    const std::vector<Candidate> cands = candidates();
+    const Receipt r = tx(kSeater, kSeat, {abi::bytes32(id)});
+    EXPECT_GT(r.block_number, post_block) << "the seating is mined after the post's block";
+    const auto q = job_record(id);
+    const Hash post_hash = testing::chain().client.block_hash(post_block).value();
+    const Hash seed = quorum::selection_seed(id, post_hash);
+    EXPECT_EQ(testing::h256(q, kJobSeed), seed)
+        << "the seed is selection_seed(job_id, hash of the post's block)";
+    EXPECT_EQ(testing::u64(q, kJobDrawnAt), r.block_number);
+    EXPECT_EQ(testing::u64(q, kJobOpenedAt), post_block) << "the phases still count from the post";
+    EXPECT_EQ(testing::u64(q, kJobSettled), 0u);
     auto expected = quorum::select_quorum(seed, cands, n);
     EXPECT_TRUE(expected.ok()) << expected.error().to_string();
     const std::vector<ChainSeat> got = seats(id);
     EXPECT_EQ(got.size(), n);
+    uint64_t total = 0;
     for (size_t i = 0; i < got.size() && expected.ok() && i < expected->size(); ++i) {
       EXPECT_EQ(got[i].node, (*expected)[i].id) << "seat " << i;
       EXPECT_EQ(got[i].stake, (*expected)[i].stake) << "seat " << i;
+      EXPECT_EQ(testing::h256(view("seatOf(address)", {abi::address(got[i].node)}), 0), id);
+      total += got[i].stake;
     }
-    gas_["postQuorumJob n=" + std::to_string(n)] = r.gas_used;
-    auto round =
-        quorum::Round::open(id, expected.ok() ? *expected : std::vector<Candidate>{},
-                            {params().commit_blocks, params().reveal_blocks}, r.block_number);
+    EXPECT_EQ(testing::u64(q, kJobTotalStake), total);
+    gas_["seatQuorumJob n=" + std::to_string(n)] = r.gas_used;
+    auto round = quorum::Round::open(id, expected.ok() ? *expected : std::vector<Candidate>{},
+                                     {params().commit_blocks, params().reveal_blocks}, post_block);
     EXPECT_TRUE(round.ok());
     return round.ok() ? *round : quorum::Round{};
+  }
+
+  // Posts `job` for n seats and seats it in the next block.
+  quorum::Round post(const model::Job& job, uint32_t n) {
+    const uint64_t b = post_only(job, n);
+    return seat(job.id(), n, b);
+  }
+
+  // Job `id` was refunded without a round: settled, no escrow, no seats.
+  void expect_refunded(const Hash& id) {
+    const auto q = job_record(id);
+    EXPECT_EQ(testing::u64(q, kJobSettled), 1u);
+    EXPECT_EQ(testing::u64(q, kJobEscrow), 0u);
+    EXPECT_EQ(testing::u64(view("seatCount(bytes32)", {abi::bytes32(id)}), 0), 0u);
+    EXPECT_EQ(testing::h256(q, kJobOutput), Hash{});
   }
 
   // Seat `i` of `round` commits `output` (C++ and chain); returns the salt.
@@ -169,8 +239,8 @@ class EvmQuorum : public Settlement {
     EXPECT_EQ(burned() - burned_before, payout->burned);
     EXPECT_EQ(testing::u64(view("totalEscrow()", {}), 0), 0u);
     const auto q = view("quorumJob(bytes32)", {abi::bytes32(round.job_id)});
-    EXPECT_EQ(testing::u64(q, 2), 1u);  // settled
-    EXPECT_EQ(testing::h256(q, 10), tally->output_hash);
+    EXPECT_EQ(testing::u64(q, kJobSettled), 1u);
+    EXPECT_EQ(testing::h256(q, kJobOutput), tally->output_hash);
     for (const quorum::Seat& s : round.seats)  // every seat is free again
       EXPECT_EQ(testing::h256(view("seatOf(address)", {abi::address(s.node)}), 0), Hash{});
     return *tally;
@@ -270,7 +340,7 @@ TEST(EvmQuorumRules, test_outputCommitment_equalsCpp_succeeds) {
   }
 }
 
-TEST_F(EvmQuorum, test_postQuorumJob_seatsSelectQuorum_succeeds) {
+TEST_F(EvmQuorum, test_seatQuorumJob_seatsSelectQuorum_succeeds) {
   // Two jobs in a row: the second draws from the nodes the first left unseated.
   const quorum::Round a = post(job_on(model_, 1), 4);
   const quorum::Round b = post(job_on(model_, 2), 5);
@@ -454,10 +524,248 @@ TEST_F(EvmQuorum, test_settle_earlyOrTwice_reverts) {
   expect_revert(kClient, kSettle, {abi::bytes32(round.job_id)}, "AlreadySettled(bytes32)");
   expect_revert(account_of(round.seats[0].node), kCommit,
                 {abi::bytes32(round.job_id), abi::bytes32(tag("c"))}, "AlreadySettled(bytes32)");
+  expect_revert(kSeater, kSeat, {abi::bytes32(round.job_id)}, "AlreadySettled(bytes32)");
+  expect_revert(kSeater, kCancel, {abi::bytes32(round.job_id)}, "AlreadySettled(bytes32)");
+}
+
+// ---- the seating transaction ----
+
+TEST_F(EvmQuorum, test_postQuorumJob_seatsNobody_succeeds) {
+  const model::Job j = job_on(model_, 31);
+  post_only(j, 5);
+  for (size_t a = kFirstNode; a < kAccounts; ++a)
+    EXPECT_EQ(testing::h256(view("seatOf(address)", {abi::address(id(a))}), 0), Hash{});
+  EXPECT_EQ(candidates().size(), 9u) << "every node is still free";
+  EXPECT_EQ(balance(kClient), 100000u - 5 * kReward);
+  // Nobody is seated, so a node may still unbond; the post checked n against the nodes
+  // free at the time, so a post of more seats than are free reverts as before.
+  tx(kFirstNode, "unbond(uint64)", {abi::uint_(stake(kFirstNode))});
+  expect_revert(
+      kClient, kPost,
+      {abi::bytes(job_on(model_, 32).canonical_bytes()), abi::uint_(9), abi::uint_(kReward)},
+      "NotEnoughCandidates(uint256,uint256)");
+}
+
+// The seed is the hash of the post's block, which the EVM gives a transaction only from the
+// next block on: a seating in the post's own block reverts. Automining is off for the two
+// transactions, so that both land in one block; they come from one account, so the post
+// comes first.
+TEST_F(EvmQuorum, test_seatQuorumJob_postBlock_reverts) {
+  const model::Job j = job_on(model_, 33);
+  const std::string quorum = quorum_address();
+  JsonRpc& rpc = testing::chain().client.rpc();
+  const auto send_raw = [&](const std::vector<uint8_t>& data) {
+    const nlohmann::json t = {{"from", clients()[kClient].from()},
+                              {"to", quorum},
+                              {"data", abi::to_hex(data)},
+                              {"gas", "0x1000000"}};
+    auto h = rpc.call("eth_sendTransaction", nlohmann::json::array({t}));
+    EXPECT_TRUE(h.ok() && h->is_string()) << (h.ok() ? h->dump() : h.error().to_string());
+    return h.ok() && h->is_string() ? h->get<std::string>() : std::string();
+  };
+  const auto receipt = [&](const std::string& hash) {
+    auto r = rpc.call("eth_getTransactionReceipt", nlohmann::json::array({hash}));
+    EXPECT_TRUE(r.ok() && r->is_object()) << hash << " has no receipt";
+    return r.ok() && r->is_object() ? *r : nlohmann::json::object();
+  };
+  ASSERT_TRUE(rpc.call("evm_setAutomine", nlohmann::json::array({false})).ok());
+  const std::string post_tx = send_raw(
+      abi::calldata(kPost, {abi::bytes(j.canonical_bytes()), abi::uint_(3), abi::uint_(kReward)}));
+  const std::string seat_tx = send_raw(abi::calldata(kSeat, {abi::bytes32(j.id())}));
+  ASSERT_TRUE(rpc.call("evm_mine", nlohmann::json::array()).ok());
+  ASSERT_TRUE(rpc.call("evm_setAutomine", nlohmann::json::array({true})).ok());
+  const nlohmann::json rp = receipt(post_tx), rs = receipt(seat_tx);
+  ASSERT_TRUE(rp.contains("blockNumber") && rs.contains("blockNumber"));
+  EXPECT_EQ(rp["blockNumber"], rs["blockNumber"]) << "both in one block";
+  EXPECT_EQ(rp["status"], "0x1") << "the post succeeds";
+  EXPECT_EQ(rs["status"], "0x0") << "the seating in the post's block reverts";
+  expect_money_identity("post and seating in one block");
+  const uint64_t post_block = parse_quantity(rp["blockNumber"]).value();
+  EXPECT_EQ(testing::u64(job_record(j.id()), kJobDrawnAt), 0u);
+  // Which error: an eth_call on the latest block runs with that block's number, after the
+  // post, as a second transaction of the block would.
+  auto r = clients()[kSeater].call(quorum, abi::calldata(kSeat, {abi::bytes32(j.id())}), "latest");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(clients()[kSeater].rpc().last_error().data.substr(0, 10),
+            testing::error_selector("WrongPhase(uint256,uint256,uint256)"));
+  // One block later it seats.
+  seat(j.id(), 3, post_block);
+}
+
+TEST_F(EvmQuorum, test_seatQuorumJob_twice_reverts) {
+  const quorum::Round round = post(job_on(model_, 34), 3);
+  expect_revert(kSeater, kSeat, {abi::bytes32(round.job_id)}, "AlreadySeated(bytes32,uint256)");
+  expect_revert(kClient, kSeat, {abi::bytes32(round.job_id)}, "AlreadySeated(bytes32,uint256)");
+}
+
+TEST_F(EvmQuorum, test_seatQuorumJob_unknownJob_reverts) {
+  expect_revert(kSeater, kSeat, {abi::bytes32(tag("no job"))}, "NoSuchJob(bytes32)");
+  // A job id is keccak256 of the job's bytes; one not posted is unknown.
+  expect_revert(kSeater, kSeat, {abi::bytes32(job_on(model_, 35).id())}, "NoSuchJob(bytes32)");
+}
+
+// The seating window ends at the commit deadline (with commitBlocks = 8 that is the bound;
+// the 256 blocks of blockhash are tested below); after it, cancelUnseated refunds.
+TEST_F(EvmQuorum, test_seatQuorumJob_tooLate_reverts) {
+  const model::Job j = job_on(model_, 36);
+  const uint64_t b = post_only(j, 3);
+  const uint64_t last = b + params().commit_blocks;
+  EXPECT_EQ(testing::u64(view("seatingDeadline(bytes32)", {abi::bytes32(j.id())}), 0), last);
+  next_tx_in_block(last + 1);
+  expect_revert(kSeater, kSeat, {abi::bytes32(j.id())}, "WrongPhase(uint256,uint256,uint256)");
+  tx(kSeater, kCancel, {abi::bytes32(j.id())});
+  expect_refunded(j.id());
+  EXPECT_EQ(balance(kClient), 100000u);
+  expect_revert(kSeater, kSeat, {abi::bytes32(j.id())}, "AlreadySettled(bytes32)");
+}
+
+// Seated in the last block of the window: the seating counts, and the phases still run
+// from the post block. A commit can only land in a later block, so the seated nodes cannot
+// commit at all and are slashed as non-committers; seating late costs them (docs/contracts.md).
+TEST_F(EvmQuorum, test_seatQuorumJob_lastBlock_succeeds) {
+  const model::Job j = job_on(model_, 37);
+  const uint64_t b = post_only(j, 3);
+  next_tx_in_block(b + params().commit_blocks);
+  quorum::Round round = seat(j.id(), 3, b);
+  const NodeId n0 = round.seats[0].node;
+  expect_revert(account_of(n0), kCommit,
+                {abi::bytes32(j.id()),
+                 abi::bytes32(quorum::output_commitment(j.id(), tag("o"), tag("s"), n0))},
+                "WrongPhase(uint256,uint256,uint256)");
+  const quorum::Tally t = settle_and_check(round);
+  EXPECT_EQ(t.non_revealers.size(), 3u);
+}
+
+// Stake left between the post and the seating (a node unbonded all of it): too few
+// candidates, so the whole escrow goes back and the job is settled without a round.
+TEST_F(EvmQuorum, test_seatQuorumJob_tooFewCandidates_succeeds) {
+  const model::Job j = job_on(model_, 38);
+  post_only(j, 9);
+  tx(kFirstNode, "unbond(uint64)", {abi::uint_(stake(kFirstNode))});
+  const uint64_t before = balance(kClient);
+  const Receipt r = tx(kSeater, kSeat, {abi::bytes32(j.id())});
+  gas_["seat refund"] = r.gas_used;
+  expect_refunded(j.id());
+  const auto q = job_record(j.id());
+  EXPECT_EQ(testing::u64(q, kJobDrawnAt), r.block_number);
+  EXPECT_NE(testing::h256(q, kJobSeed), Hash{}) << "the draw's seed is kept";
+  EXPECT_EQ(balance(kClient), before + 9 * kReward);
+  EXPECT_EQ(testing::u64(view("totalEscrow()", {}), 0), 0u);
+  EXPECT_EQ(candidates().size(), 8u) << "nobody was seated";
+  expect_revert(kSeater, kSeat, {abi::bytes32(j.id())}, "AlreadySettled(bytes32)");
+  expect_revert(kSeater, kCancel, {abi::bytes32(j.id())}, "AlreadySettled(bytes32)");
+  expect_revert(kClient, kSettle, {abi::bytes32(j.id())}, "AlreadySettled(bytes32)");
+}
+
+// Both jobs fit the nine free nodes when they are posted; the first seated takes five, so
+// the second finds four and is refunded. (A post checks the nodes free at that moment, not
+// what other unseated jobs will want.)
+TEST_F(EvmQuorum, test_seatQuorumJob_takenByEarlierSeating_succeeds) {
+  const model::Job a = job_on(model_, 39), b = job_on(model_, 40);
+  const uint64_t ba = post_only(a, 5);
+  post_only(b, 5);
+  seat(a.id(), 5, ba);
+  tx(kSeater, kSeat, {abi::bytes32(b.id())});
+  expect_refunded(b.id());
+  EXPECT_EQ(balance(kClient), 100000u - 5 * kReward);
+  EXPECT_EQ(testing::u64(view("totalEscrow()", {}), 0), 5 * kReward);
+}
+
+// With a commit phase longer than 256 blocks, blockhash is the bound: the post block's hash
+// is readable up to block t0 + 256 and no later.
+TEST_F(EvmQuorum, test_seatQuorumJob_past256Blocks_reverts) {
+  testing::SettlementParams p = params();
+  p.commit_blocks = 300;
+  const std::string saved = quorum_address();
+  quorum_address() = deploy_quorum(p);
+  struct Restore {
+    const std::string& saved;
+    ~Restore() { quorum_address() = saved; }
+  } restore{saved};
+  for (size_t a = kFirstNode; a < kFirstNode + 2; ++a)
+    make_node(a, node_stake(a), node_stake(a) + 500);
+  tx(kClient, "deposit()", {}, 100000);
+  const Hash model = register_model(kClient, "quorum-model-long");
+  const model::Job j = job_on(model, 41), k = job_on(model, 42);
+  const Receipt rj =
+      tx(kClient, kPost, {abi::bytes(j.canonical_bytes()), abi::uint_(1), abi::uint_(5)});
+  const Receipt rk =
+      tx(kClient, kPost, {abi::bytes(k.canonical_bytes()), abi::uint_(1), abi::uint_(5)});
+  EXPECT_EQ(testing::u64(view("seatingDeadline(bytes32)", {abi::bytes32(j.id())}), 0),
+            rj.block_number + 256);
+  EXPECT_EQ(testing::u64(job_record(j.id()), kJobCommitDeadline), rj.block_number + 300);
+  // Block t0 + 256: the hash is still there, and the seed is made of it.
+  next_tx_in_block(rj.block_number + 256);
+  const Receipt s = tx(kSeater, kSeat, {abi::bytes32(j.id())});
+  EXPECT_EQ(s.block_number, rj.block_number + 256);
+  EXPECT_EQ(
+      testing::h256(job_record(j.id()), kJobSeed),
+      quorum::selection_seed(j.id(), testing::chain().client.block_hash(rj.block_number).value()));
+  EXPECT_EQ(seats(j.id()).size(), 1u);
+  // Block t0 + 257 for the second job: too late, though before its commit deadline.
+  next_tx_in_block(rk.block_number + 257);
+  expect_revert(kSeater, kSeat, {abi::bytes32(k.id())}, "WrongPhase(uint256,uint256,uint256)");
+  tx(kSeater, kCancel, {abi::bytes32(k.id())});
+  expect_refunded(k.id());
+}
+
+// ---- a job nobody seated ----
+
+TEST_F(EvmQuorum, test_cancelUnseated_afterSeatingDeadline_succeeds) {
+  const model::Job j = job_on(model_, 43);
+  const uint64_t b = post_only(j, 4);
+  next_tx_in_block(b + params().commit_blocks + 1);
+  const Receipt r = tx(kSeater, kCancel, {abi::bytes32(j.id())});  // anyone, not only the client
+  gas_["cancelUnseated"] = r.gas_used;
+  expect_refunded(j.id());
+  EXPECT_EQ(balance(kClient), 100000u);
+  EXPECT_EQ(testing::u64(view("totalEscrow()", {}), 0), 0u);
+  expect_revert(kSeater, kCancel, {abi::bytes32(j.id())}, "AlreadySettled(bytes32)");
+}
+
+TEST_F(EvmQuorum, test_cancelUnseated_early_reverts) {
+  const model::Job j = job_on(model_, 44);
+  const uint64_t b = post_only(j, 4);
+  expect_revert(kClient, kCancel, {abi::bytes32(j.id())}, "WrongPhase(uint256,uint256,uint256)");
+  next_tx_in_block(b + params().commit_blocks);  // the last block it could still be seated
+  expect_revert(kClient, kCancel, {abi::bytes32(j.id())}, "WrongPhase(uint256,uint256,uint256)");
+  expect_revert(kClient, kCancel, {abi::bytes32(tag("no job"))}, "NoSuchJob(bytes32)");
+}
+
+TEST_F(EvmQuorum, test_cancelUnseated_seated_reverts) {
+  const quorum::Round round = post(job_on(model_, 45), 3);
+  next_tx_in_block(round.commit_deadline + 1);
+  expect_revert(kClient, kCancel, {abi::bytes32(round.job_id)}, "AlreadySeated(bytes32,uint256)");
+}
+
+TEST_F(EvmQuorum, test_commit_notSeated_reverts) {
+  const model::Job j = job_on(model_, 46);
+  post_only(j, 3);
+  const Hash c = quorum::output_commitment(j.id(), tag("o"), tag("s"), id(kFirstNode));
+  expect_revert(kFirstNode, kCommit, {abi::bytes32(j.id()), abi::bytes32(c)},
+                "NotSeated(bytes32,uint256)");
+}
+
+TEST_F(EvmQuorum, test_reveal_notSeated_reverts) {
+  const model::Job j = job_on(model_, 47);
+  const uint64_t b = post_only(j, 3);
+  next_tx_in_block(b + params().commit_blocks + 1);
+  expect_revert(kFirstNode, kReveal,
+                {abi::bytes32(j.id()), abi::bytes32(tag("o")), abi::bytes32(tag("s"))},
+                "NotSeated(bytes32,uint256)");
+}
+
+TEST_F(EvmQuorum, test_settle_notSeated_reverts) {
+  const model::Job j = job_on(model_, 48);
+  const uint64_t b = post_only(j, 3);
+  next_tx_in_block(b + params().commit_blocks + params().reveal_blocks + 1);
+  expect_revert(kClient, kSettle, {abi::bytes32(j.id())}, "NotSeated(bytes32,uint256)");
+  tx(kClient, kCancel, {abi::bytes32(j.id())});  // what gets the client its escrow back
+  expect_refunded(j.id());
 }
 
 // The gas of each transaction of a round (docs/contracts.md "Gas: staking and quorum"):
-// a stake and a top-up, posting with 3 and 7 seats out of 9 candidates, a
+// a stake and a top-up, posting and seating 3 and 7 seats out of 9 candidates, a
 // commit, a reveal, and settling a 3-seat round (no majority) and a 7-seat one, each
 // with a liar and a non-committer.
 TEST_F(EvmQuorum, test_gas_roundTransactions_succeeds) {
@@ -478,11 +786,13 @@ TEST_F(EvmQuorum, test_gas_roundTransactions_succeeds) {
   }
   for (const auto& [what, gas] : gas_)
     std::cout << "gas " << what << ": " << gas << "\n";
-  ASSERT_EQ(gas_.size(), 8u);
+  ASSERT_EQ(gas_.size(), 10u);
   // Bounds with room; the measured numbers are in docs/contracts.md.
   EXPECT_LT(gas_["commit"], 100'000u);
   EXPECT_LT(gas_["reveal"], 100'000u);
   EXPECT_LT(gas_["postQuorumJob n=7"], 1'500'000u);
+  EXPECT_LT(gas_["seatQuorumJob n=7"], 1'500'000u);
+  EXPECT_LT(gas_["postQuorumJob n=7"], gas_["seatQuorumJob n=7"]);
   EXPECT_LT(gas_["settle n=7"], 1'000'000u);
   EXPECT_LT(gas_["stake"], gas_["postQuorumJob n=3"]);
 }

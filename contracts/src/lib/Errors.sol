@@ -86,8 +86,13 @@ error NotEnoughCandidates(uint256 n, uint256 candidates);
 error DuplicateCandidate(address node);
 /// `node` is not in this job's quorum.
 error NotSelected(bytes32 jobId, address node);
-/// A commit, reveal or settle at `nowBlock` outside its window (first, last] (last = max for settle).
+/// A seating, commit, reveal, settle or cancel at `nowBlock` outside its window (first, last]
+/// (last = max for settle and cancelUnseated).
 error WrongPhase(uint256 nowBlock, uint256 first, uint256 last);
+/// The job's quorum was drawn already, at block `atBlock` (seatQuorumJob runs once).
+error AlreadySeated(bytes32 jobId, uint256 atBlock);
+/// Nobody is seated in the job yet: its quorum is drawn by seatQuorumJob after block `postBlock`.
+error NotSeated(bytes32 jobId, uint256 postBlock);
 /// `node` committed (or revealed) already.
 error AlreadyCommitted(address node);
 error AlreadyRevealed(address node);

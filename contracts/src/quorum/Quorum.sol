@@ -4,6 +4,7 @@ pragma solidity 0.8.37;
 import {
     AlreadyCommitted,
     AlreadyRevealed,
+    AlreadySeated,
     AlreadySettled,
     AmountOverflow,
     BadJobBytes,
@@ -13,6 +14,8 @@ import {
     JobExists,
     NoSuchJob,
     NotCommitted,
+    NotEnoughCandidates,
+    NotSeated,
     NotSelected,
     QuorumEmpty,
     WrongPhase
@@ -22,17 +25,24 @@ import {Staking} from "../staking/Staking.sol";
 import {LibQuorum} from "./LibQuorum.sol";
 
 /// quorum:n on chain (DESIGN §1): post a job with n × reward escrowed, seat n staked nodes
-/// by quorum::select_quorum, commit, reveal, and settle with quorum::settle_round's
-/// integer arithmetic. The same rules as src/quorum/round.cpp and src/ledger/quorum.cpp:
+/// by quorum::select_quorum in a later block, commit, reveal, and settle with
+/// quorum::settle_round's integer arithmetic. The same rules as src/quorum/round.cpp and
+/// src/ledger/quorum.cpp:
 ///
-///   post     at block t0 = block.number; seed = selection_seed(job_id, blockhash(t0 - 1))
+///   post     at block t0 = block.number; nobody is seated yet
+///   seat     blocks (t0, seatDeadline], seatDeadline = min(commitDeadline, t0 + 256), by
+///            anyone: seed = selection_seed(job_id, blockhash(t0)), drawn over the
+///            candidates free at that moment; too few left: the escrow goes back
 ///   commit   blocks (t0, t0 + commitBlocks]
 ///   reveal   blocks (commitDeadline, commitDeadline + revealBlocks]
 ///   settle   any block after the reveal deadline, by anyone
+///   cancel   any block after seatDeadline of a job nobody seated, by anyone: the escrow
+///            goes back (cancelUnseated)
 ///
-/// The beacon is the parent block's hash: blockhash(block.number) is zero on the EVM (the
-/// current block has no hash yet), and the parent's is the newest one a transaction can
-/// read. The proposer of block t0 - 1 could steer it (docs/contracts.md).
+/// The beacon is the post block's hash, as MemoryLedger's: the client cannot know it when
+/// it sends the job. The EVM gives it from block t0 + 1 on and for 256 blocks only, hence
+/// the second transaction and the cap on seatDeadline. The producer of block t0 can still
+/// steer it (docs/contracts.md).
 contract Quorum is Registry, Staking {
     uint64 public immutable commitBlocks;
     uint64 public immutable revealBlocks;
@@ -40,6 +50,8 @@ contract Quorum is Registry, Staking {
     uint32 public immutable majorityShareBps;
 
     uint32 internal constant BPS = 10000;
+    /// blockhash(b) is non-zero only for b in [block.number - 256, block.number).
+    uint64 internal constant BLOCKHASH_WINDOW = 256;
 
     enum Outcome {
         agreed,
@@ -47,6 +59,12 @@ contract Quorum is Registry, Staking {
         notRevealed,
         notCommitted,
         noMajority
+    }
+
+    /// Why a job was refunded without a round.
+    enum Unseated {
+        tooFewCandidates, // seatQuorumJob found fewer than n free candidates
+        notSeatedInTime // nobody called seatQuorumJob by the seating deadline
     }
 
     struct Seat {
@@ -61,22 +79,28 @@ contract Quorum is Registry, Staking {
     struct QuorumJob {
         address client;
         uint32 n;
-        bool settled;
+        bool settled; // a round paid out, or the escrow refunded without one
         uint64 rewardPerNode;
         uint64 escrow;
-        uint64 openedAt;
+        uint64 openedAt; // the post's block; every phase counts from it
         uint64 commitDeadline;
         uint64 revealDeadline;
         uint64 totalStake;
-        bytes32 seed;
+        uint64 drawnAt; // the block of the seatQuorumJob call; zero: not called yet
+        bytes32 seed; // zero until drawn
         bytes32 outputHash; // the winner, after settlement (zero: no majority)
     }
 
     mapping(bytes32 => QuorumJob) internal jobs;
     mapping(bytes32 => Seat[]) internal seats;
 
-    event QuorumJobPosted(bytes32 indexed jobId, address indexed client, uint256 escrow, bytes32 seed);
-    event QuorumSeated(bytes32 indexed jobId, address indexed node, uint256 stake, uint256 seat);
+    event QuorumJobPosted(
+        bytes32 indexed jobId, address indexed client, uint256 n, uint256 escrow, uint256 seatDeadline
+    );
+    event QuorumSeated(bytes32 indexed jobId, address indexed node, uint256 stake, uint256 seat, bytes32 seed);
+    event QuorumJobRefunded(
+        bytes32 indexed jobId, address indexed client, uint256 refund, Unseated reason, uint256 candidates
+    );
     event QuorumCommitted(bytes32 indexed jobId, address indexed node, bytes32 commitment);
     event QuorumRevealed(bytes32 indexed jobId, address indexed node, bytes32 outputHash);
     event QuorumSettled(
@@ -103,10 +127,11 @@ contract Quorum is Registry, Staking {
         majorityShareBps = majorityShareBps_;
     }
 
-    // ---- post ----
+    // ---- post, seat ----
 
     /// Posts `job` (model::Job canonical bytes; its id is their keccak256) for a quorum of
-    /// `n`, escrowing n × rewardPerNode of the sender's balance, and seats the quorum.
+    /// `n`, escrowing n × rewardPerNode of the sender's balance. Nobody is seated: that is
+    /// seatQuorumJob, in a later block.
     function postQuorumJob(bytes calldata job, uint32 n, uint64 rewardPerNode) external returns (bytes32 jobId) {
         // "VJOB", version 1, then the model root (model/job.cpp canonical_bytes).
         if (job.length < 37 || bytes4(job[0:4]) != bytes4("VJOB") || job[4] != 0x01) revert BadJobBytes(job.length);
@@ -114,25 +139,14 @@ contract Quorum is Registry, Staking {
         if (jobs[jobId].client != address(0)) revert JobExists(jobId);
         requireModel(bytes32(job[5:37]));
         if (n == 0) revert QuorumEmpty();
+        // INVARIANT: n free candidates now, so the draw can only fall short if stake leaves,
+        // or another job is seated, before seatQuorumJob runs; then the job is refunded.
+        uint256 free = freeCandidates().length;
+        if (free < n) revert NotEnoughCandidates(n, free);
         uint256 escrow = uint256(n) * rewardPerNode;
         if (escrow > type(uint64).max) revert AmountOverflow(escrow);
         debit(msg.sender, uint64(escrow));
         totalEscrow += escrow;
-
-        // The candidates: every keyed node with stake >= minStake not seated elsewhere
-        // (MemoryLedger::candidates).
-        LibQuorum.Candidate[] memory c = new LibQuorum.Candidate[](nodes.length);
-        uint256 k = 0;
-        for (uint256 i = 0; i < nodes.length; ++i) {
-            address a = nodes[i];
-            uint64 s = accounts[a].stake;
-            if (s > 0 && s >= minStake && seatOf[a] == bytes32(0)) c[k++] = LibQuorum.Candidate(a, s);
-        }
-        assembly ("memory-safe") {
-            mstore(c, k)
-        }
-        bytes32 seed = LibQuorum.selectionSeed(jobId, blockhash(block.number - 1));
-        LibQuorum.Candidate[] memory picked = LibQuorum.select(seed, c, n);
 
         QuorumJob storage q = jobs[jobId];
         q.client = msg.sender;
@@ -142,8 +156,30 @@ contract Quorum is Registry, Staking {
         q.openedAt = uint64(block.number);
         q.commitDeadline = q.openedAt + commitBlocks;
         q.revealDeadline = q.commitDeadline + revealBlocks;
+        emit QuorumJobPosted(jobId, msg.sender, n, escrow, seatDeadline(q));
+    }
+
+    /// Draws job `jobId`'s quorum from the hash of its post's block; anyone may call it, once,
+    /// in a block of (openedAt, seatDeadline]. If fewer than n candidates are free by then,
+    /// the whole escrow goes back to the client and the job is settled without a round.
+    function seatQuorumJob(bytes32 jobId) external {
+        QuorumJob storage q = unsettled(jobId);
+        if (q.drawnAt != 0) revert AlreadySeated(jobId, q.drawnAt);
+        uint64 last = seatDeadline(q);
+        // INVARIANT: openedAt < block.number <= openedAt + 256, so blockhash(openedAt) is the
+        // post block's hash, never the zero the EVM gives outside that window.
+        if (block.number <= q.openedAt || block.number > last) revert WrongPhase(block.number, q.openedAt, last);
+        bytes32 seed = LibQuorum.selectionSeed(jobId, blockhash(q.openedAt));
+        q.drawnAt = uint64(block.number);
         q.seed = seed;
-        emit QuorumJobPosted(jobId, msg.sender, escrow, seed);
+
+        LibQuorum.Candidate[] memory c = freeCandidates();
+        uint32 n = q.n;
+        if (c.length < n) {
+            refundUnseated(jobId, q, Unseated.tooFewCandidates, c.length);
+            return;
+        }
+        LibQuorum.Candidate[] memory picked = LibQuorum.select(seed, c, n);
         uint64 total = 0;
         Seat[] storage ss = seats[jobId];
         for (uint256 i = 0; i < n; ++i) {
@@ -151,16 +187,26 @@ contract Quorum is Registry, Staking {
             total += p.stake; // <= deposited < 2^64
             ss.push(Seat(p.node, p.stake, false, false, bytes32(0), bytes32(0)));
             seatOf[p.node] = jobId;
-            emit QuorumSeated(jobId, p.node, p.stake, i);
+            emit QuorumSeated(jobId, p.node, p.stake, i, seed);
         }
         q.totalStake = total;
+    }
+
+    /// Refunds the client of a job nobody seated by its seating deadline; anyone may call it
+    /// in any later block.
+    function cancelUnseated(bytes32 jobId) external {
+        QuorumJob storage q = unsettled(jobId);
+        if (q.drawnAt != 0) revert AlreadySeated(jobId, q.drawnAt);
+        uint64 last = seatDeadline(q);
+        if (block.number <= last) revert WrongPhase(block.number, last, type(uint256).max);
+        refundUnseated(jobId, q, Unseated.notSeatedInTime, 0);
     }
 
     // ---- commit, reveal ----
 
     /// The sender's commitment (quorum::output_commitment) for job `jobId`.
     function commit(bytes32 jobId, bytes32 commitment) external {
-        QuorumJob storage q = unsettled(jobId);
+        QuorumJob storage q = seated(jobId);
         Seat[] storage ss = seats[jobId];
         Seat storage s = seatOfSender(jobId, ss);
         // INVARIANT: commits land in (openedAt, commitDeadline].
@@ -178,7 +224,7 @@ contract Quorum is Registry, Staking {
 
     /// Opens the sender's commitment with (outputHash, salt).
     function reveal(bytes32 jobId, bytes32 outputHash, bytes32 salt) external {
-        QuorumJob storage q = unsettled(jobId);
+        QuorumJob storage q = seated(jobId);
         Seat storage s = seatOfSender(jobId, seats[jobId]);
         // INVARIANT: no output is public while a commit can still land.
         if (block.number <= q.commitDeadline || block.number > q.revealDeadline) {
@@ -198,7 +244,7 @@ contract Quorum is Registry, Staking {
 
     /// Tallies the round (quorum::Round::tally) and pays it out (quorum::settle_round).
     function settle(bytes32 jobId) external {
-        QuorumJob storage q = unsettled(jobId);
+        QuorumJob storage q = seated(jobId);
         if (block.number <= q.revealDeadline) revert WrongPhase(block.number, q.revealDeadline, type(uint256).max);
         Seat[] storage ss = seats[jobId];
         uint256 n = ss.length;
@@ -286,6 +332,12 @@ contract Quorum is Registry, Staking {
         return jobs[jobId];
     }
 
+    /// The last block in which seatQuorumJob can seat job `jobId` (zero: no such job).
+    function seatingDeadline(bytes32 jobId) external view returns (uint256) {
+        QuorumJob storage q = jobs[jobId];
+        return q.client == address(0) ? 0 : seatDeadline(q);
+    }
+
     function seatCount(bytes32 jobId) external view returns (uint256) {
         return seats[jobId].length;
     }
@@ -300,6 +352,45 @@ contract Quorum is Registry, Staking {
         q = jobs[jobId];
         if (q.client == address(0)) revert NoSuchJob(jobId);
         if (q.settled) revert AlreadySettled(jobId);
+    }
+
+    /// An unsettled job whose quorum is seated.
+    function seated(bytes32 jobId) internal view returns (QuorumJob storage q) {
+        q = unsettled(jobId);
+        // INVARIANT: a drawn, unsettled job has its n seats (a short draw settles the job).
+        if (q.drawnAt == 0) revert NotSeated(jobId, q.openedAt);
+    }
+
+    /// min(commitDeadline, openedAt + 256): after the commit deadline a seated node could not
+    /// commit, and past 256 blocks the EVM no longer gives the post block's hash.
+    function seatDeadline(QuorumJob storage q) internal view returns (uint64) {
+        uint64 hashable = q.openedAt + BLOCKHASH_WINDOW;
+        return q.commitDeadline < hashable ? q.commitDeadline : hashable;
+    }
+
+    /// The candidates (MemoryLedger::candidates): every keyed node with stake >= minStake
+    /// that sits in no unsettled round, in registration order.
+    function freeCandidates() internal view returns (LibQuorum.Candidate[] memory c) {
+        c = new LibQuorum.Candidate[](nodes.length);
+        uint256 k = 0;
+        for (uint256 i = 0; i < nodes.length; ++i) {
+            address a = nodes[i];
+            uint64 s = accounts[a].stake;
+            if (s > 0 && s >= minStake && seatOf[a] == bytes32(0)) c[k++] = LibQuorum.Candidate(a, s);
+        }
+        assembly ("memory-safe") {
+            mstore(c, k)
+        }
+    }
+
+    /// The whole escrow back to the client; the job is settled with no round and no tally.
+    function refundUnseated(bytes32 jobId, QuorumJob storage q, Unseated reason, uint256 candidates) internal {
+        uint64 escrow = q.escrow;
+        if (escrow != 0) credit(q.client, escrow);
+        totalEscrow -= escrow;
+        q.escrow = 0;
+        q.settled = true;
+        emit QuorumJobRefunded(jobId, q.client, escrow, reason, candidates);
     }
 
     function seatOfSender(bytes32 jobId, Seat[] storage ss) internal view returns (Seat storage) {
