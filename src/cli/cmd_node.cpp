@@ -27,6 +27,7 @@ struct InitOptions {
   node::NodeConfig cfg;
   std::vector<std::string> roles{"quorum"};
   std::string cheat;
+  bool no_api = false;
   bool json = false;
 };
 
@@ -37,6 +38,7 @@ int init(InitOptions o) {
   {
     nlohmann::json j = nlohmann::json::parse(node::node_config_json(o.cfg));
     j["roles"] = o.roles;
+    j["api"] = !o.no_api;
     if (!o.cheat.empty())
       j["cheat"] = {{"strategy", o.cheat}, {"at_step", o.cfg.cheat_at}};
     auto c = node::parse_node_config(j.dump());
@@ -89,13 +91,17 @@ int run(const RunOptions& o) {
   if (o.json) {
     nlohmann::json j = {{"address", address},
                         {"blob_url", n.blob_url()},
+                        {"api_url", n.api_url().empty() ? nlohmann::json(nullptr)
+                                                        : nlohmann::json(n.api_url())},
                         {"ledger", cfg->ledger},
                         {"model_root", commit::to_hex(n.model_root())},
                         {"pid", static_cast<int64_t>(getpid())}};
     std::printf("%s\n", j.dump().c_str());
   } else {
-    std::printf("node %s: ledger %s, blobs %s, model %s\n", address.c_str(), cfg->ledger.c_str(),
-                n.blob_url().c_str(), commit::to_hex(n.model_root()).c_str());
+    std::printf("node %s: ledger %s, blobs %s, api %s, model %s\n", address.c_str(),
+                cfg->ledger.c_str(), n.blob_url().c_str(),
+                n.api_url().empty() ? "off" : n.api_url().c_str(),
+                commit::to_hex(n.model_root()).c_str());
   }
   std::fflush(stdout);
 
@@ -108,10 +114,11 @@ int run(const RunOptions& o) {
     else if (t->any())
       std::fprintf(stderr,
                    "vinfer node %s: block %llu: commits %u reveals %u claims %u resumed %u "
-                   "finalized %u checked %u challenges %u moves %u timeouts %u\n",
+                   "finalized %u checked %u challenges %u moves %u timeouts %u api posted %u "
+                   "answered %u\n",
                    address.c_str(), static_cast<unsigned long long>((*ledger)->block()),
                    t->commits, t->reveals, t->claims, t->resumed, t->finalized, t->checked,
-                   t->challenges, t->moves, t->timeouts);
+                   t->challenges, t->moves, t->timeouts, t->api_posted, t->api_settled);
     const int sig = sigtimedwait(&stop_signals, nullptr, &pause);
     if (sig == SIGTERM || sig == SIGINT) {
       std::fprintf(stderr, "vinfer node %s: stopped on %s\n", address.c_str(),
@@ -153,9 +160,18 @@ void add_node_command(CLI::App& app) {
   init_cmd->add_option("--cheat", io->cheat,
                        "test networks only: the made-up execution its worker presents or its "
                        "watcher falsely challenges with (perturb-element, random-output, "
-                       "wrong-trace-root, silent)");
+                       "wrong-trace-root, silent); as a quorum node, random-output reveals a "
+                       "made-up output and silent never reveals");
   init_cmd->add_option("--cheat-at", io->cfg.cheat_at, "the step the cheat starts at")
       ->capture_default_str();
+  init_cmd->add_option("--api-port", io->cfg.api_port,
+                       "port of its OpenAI-style API on 127.0.0.1 (docs/api.md); 0 lets the OS pick")
+      ->capture_default_str();
+  init_cmd->add_option("--api-queue", io->cfg.api_queue,
+                       "API jobs it keeps unfinished at most; more are answered 429")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 4096));
+  init_cmd->add_flag("--no-api", io->no_api, "serve no API (blobs and roles only)");
   init_cmd->add_flag("--json", io->json, "print {\"dir\", \"address\", \"x25519_public_key\"}");
   init_cmd->callback([io] { std::exit(init(*io)); });
 
@@ -166,10 +182,12 @@ void add_node_command(CLI::App& app) {
       "model, bonds its stake, registers its key) and acts in its roles — commits and reveals "
       "in the quorums it is drawn for, serves and defends optimistic jobs, re-runs others' "
       "claims and challenges wrong ones, answers the sampled jobs sealed to it, audits "
-      "sampled jobs it draws itself for; restarted on the same directory it carries on");
+      "sampled jobs it draws itself for, and serves the OpenAI-style API (docs/api.md); "
+      "restarted on the same directory it carries on");
   run_cmd->add_option("--dir", ro->dir, "the node's directory (vinfer node init)")->required();
   run_cmd->add_flag("--json", ro->json,
-                    "print {\"address\", \"blob_url\", \"ledger\", \"model_root\", \"pid\"} "
+                    "print {\"address\", \"blob_url\", \"api_url\", \"ledger\", \"model_root\", "
+                    "\"pid\"} "
                     "as the first line");
   run_cmd->callback([ro] { std::exit(run(*ro)); });
 }

@@ -1,11 +1,13 @@
 // `vinfer node`'s core (daemon.hpp).
 #include "vinfer/node/daemon.hpp"
 
+#include <filesystem>
 #include <set>
 
 #include "vinfer/dispute/game.hpp"
 #include "vinfer/model/load.hpp"
 #include "vinfer/model/model_root.hpp"
+#include "vinfer/node/api_server.hpp"
 #include "vinfer/node/blob_server.hpp"
 #include "vinfer/node/blob_store.hpp"
 #include "vinfer/roles/client.hpp"
@@ -30,6 +32,7 @@ struct NodeDaemon::Impl {
   std::unique_ptr<roles::Watcher> watcher;
   std::unique_ptr<roles::SampledWorker> sampled;
   std::unique_ptr<roles::Auditor> auditor;
+  std::unique_ptr<ApiServer> api;
   // Sampled worker: the jobs it was drawn for and has not seen settle.
   uint64_t sampled_seq = 0;
   std::set<Hash> sampled_jobs;
@@ -211,6 +214,69 @@ struct NodeDaemon::Impl {
     return ok_status();
   }
 
+  // The API's jobs: post what was queued (this node is the client, paying from its own
+  // balance: on a MemoryLedger a deposit is a faucet), settle a round once its reveals are
+  // in, and answer with the winning output if it is what this node computes itself.
+  Status serve_api(NodeTick& t) {
+    api->set_ledger(ledger.block(), cfg.ledger);
+    for (const ApiWork& w : api->work()) {
+      if (w.state == ApiJobState::queued) {
+        const ledger::Amount need = w.reward * w.mode.n;  // api_request.cpp bounds the product
+        if (const ledger::Amount bal = ledger.balance(id.address); bal < need)
+          VINFER_CHECK(ledger.deposit(id.address, need - bal));
+        auto posted = ledger.post_quorum_job(id.address, w.job, w.mode.n, w.reward);
+        if (!posted) {
+          // The same job posted before (an identical request, seed included): follow it.
+          if (auto rec = ledger.quorum_job(w.id)) {
+            api->posted(w.id, rec->block);
+          } else {
+            api->failed(w.id, 503, "the ledger refused the job: " + posted.error().message);
+          }
+          continue;
+        }
+        api->posted(w.id, ledger.block());
+        ++t.api_posted;
+        continue;
+      }
+      VINFER_TRY(ledger::QuorumJobRecord rec, ledger.quorum_job(w.id));
+      if (!rec.settled) {
+        if (rec.round.seats.empty() || ledger.block() <= rec.round.reveal_deadline)
+          continue;  // not drawn yet, or still committing and revealing
+        if (auto st = ledger.quorum_settle(w.id); !st) {
+          VINFER_TRY(rec, ledger.quorum_job(w.id));
+          if (!rec.settled)  // not settled by someone else meanwhile
+            return st;
+        } else {
+          VINFER_TRY(rec, ledger.quorum_job(w.id));
+        }
+      }
+      if (!rec.tally) {
+        api->failed(w.id, 503, "the job was refunded: not enough staked nodes could be seated for " +
+                                   w.mode.text() + " when block " + std::to_string(rec.block) +
+                                   " closed");
+        continue;
+      }
+      if (!rec.tally->decided()) {
+        api->failed(w.id, 502,
+                    "no output had a strict stake majority (" + std::to_string(rec.tally->winning_stake) +
+                        " of " + std::to_string(rec.tally->total_stake) +
+                        " behind the largest): the network did not agree");
+        continue;
+      }
+      VINFER_TRY(roles::Execution x, roles::execute(model, rec.job, cfg.threads));
+      if (x.output_hash != rec.tally->output_hash) {
+        api->failed(w.id, 502, "the quorum's winning output " + commit::to_hex(rec.tally->output_hash) +
+                                   " is not what this node computes (" + commit::to_hex(x.output_hash) +
+                                   "): a colluding majority, or another model; not vouched for");
+        continue;
+      }
+      VINFER_TRY(Certificate cert, quorum_certificate(rec, x.tokens));
+      api->settled(w.id, std::move(cert), model.m.tokenizer.decode(x.tokens));
+      ++t.api_settled;
+    }
+    return ok_status();
+  }
+
   const ledger::Address& id_address() const { return id.address; }
 };
 
@@ -238,6 +304,11 @@ Result<std::unique_ptr<NodeDaemon>> NodeDaemon::start(const std::string& dir,
   if (c.has(NodeRole::quorum)) {
     roles::QuorumNodeConfig qc;
     qc.threads = c.threads;
+    // A test network's cheating quorum node: the worker strategies that have a quorum twin.
+    if (c.cheat == roles::Cheat::random_output)
+      qc.cheat = roles::QuorumCheat::random_output;
+    else if (c.cheat == roles::Cheat::silent)
+      qc.cheat = roles::QuorumCheat::never_reveal;
     m->quorum = std::make_unique<roles::QuorumNode>(ledger, m->id.address, m->model,
                                                     m->id.role_secret, qc);
   }
@@ -271,6 +342,13 @@ Result<std::unique_ptr<NodeDaemon>> NodeDaemon::start(const std::string& dir,
     VINFER_TRY(m->auditor, roles::Auditor::create(ledger, m->id.address, m->model, m->id.sealing,
                                                   commit::keccak256(pre), ac));
   }
+  if (c.api) {
+    ApiOptions ao;
+    ao.host = c.blob_host;
+    ao.port = c.api_port;
+    ao.queue = c.api_queue;
+    VINFER_TRY(m->api, ApiServer::start(m->model, std::filesystem::path(c.model).stem().string(), ao));
+  }
   return std::unique_ptr<NodeDaemon>(new NodeDaemon(std::move(m)));
 }
 
@@ -290,6 +368,8 @@ Result<NodeTick> NodeDaemon::tick() {
     VINFER_CHECK(m.work_sampled(t));
   if (m.auditor)
     VINFER_CHECK(m.audit(t));
+  if (m.api)
+    VINFER_CHECK(m.serve_api(t));
   return t;
 }
 
@@ -304,6 +384,9 @@ const commit::Hash& NodeDaemon::model_root() const {
 }
 std::string NodeDaemon::blob_url() const {
   return impl_->blob_server->url();
+}
+std::string NodeDaemon::api_url() const {
+  return impl_->api ? impl_->api->url() : "";
 }
 
 }  // namespace vinfer::node

@@ -14,8 +14,10 @@ namespace {
 
 using nlohmann::json;
 
-const std::set<std::string> kFields = {"format",    "ledger",    "model",   "roles",   "stake",
-                                       "blob_host", "blob_port", "poll_ms", "threads", "cheat"};
+const std::set<std::string> kFields = {"format",   "ledger",    "model",     "roles",
+                                       "stake",    "blob_host", "blob_port", "poll_ms",
+                                       "threads",  "cheat",     "api",       "api_port",
+                                       "api_queue"};
 
 constexpr NodeRole kRoles[] = {NodeRole::quorum, NodeRole::worker, NodeRole::watcher,
                                NodeRole::sampled, NodeRole::auditor};
@@ -142,6 +144,15 @@ Result<NodeConfig> parse_node_config(const std::string& text) {
   c.poll_ms = static_cast<uint32_t>(poll);
   VINFER_TRY(const uint64_t threads, number_field(j, "threads", 1, 256, c.threads));
   c.threads = static_cast<unsigned>(threads);
+  if (j.contains("api")) {
+    if (!j["api"].is_boolean())
+      return bad("api", "must be true or false");
+    c.api = j["api"].get<bool>();
+  }
+  VINFER_TRY(const uint64_t api_port, number_field(j, "api_port", 0, 65535, c.api_port));
+  c.api_port = static_cast<uint16_t>(api_port);
+  VINFER_TRY(const uint64_t queue, number_field(j, "api_queue", 1, 4096, c.api_queue));
+  c.api_queue = static_cast<uint32_t>(queue);
   return c;
 }
 
@@ -153,7 +164,8 @@ std::string node_config_json(const NodeConfig& c) {
             {"model", c.model},             {"roles", roles},
             {"stake", c.stake},             {"blob_host", c.blob_host},
             {"blob_port", c.blob_port},     {"poll_ms", c.poll_ms},
-            {"threads", c.threads}};
+            {"threads", c.threads},         {"api", c.api},
+            {"api_port", c.api_port},       {"api_queue", c.api_queue}};
   if (c.cheat != roles::Cheat::none)
     j["cheat"] = {{"strategy", std::string(roles::cheat_name(c.cheat))}, {"at_step", c.cheat_at}};
   return j.dump(2) + "\n";

@@ -7,7 +7,9 @@
 // inference is deterministic, a quorum salt is derived from its role secret); a watcher's
 // progress is in its SQLite file. So a node killed at any point and started again on the
 // same directory carries on where it stopped. Directory layout: config.json
-// (node_config.hpp), keys/ (identity.hpp), blobs/ (blob_store.hpp), watcher.db.
+// (node_config.hpp), keys/ (identity.hpp), blobs/ (blob_store.hpp), watcher.db. Its API
+// (api_server.hpp) posts the jobs clients send it as quorum jobs and answers with the
+// certificate once the round settles.
 #pragma once
 
 #include <cstdint>
@@ -27,9 +29,10 @@ struct NodeTick {
   uint32_t claims = 0, resumed = 0, finalized = 0;  ///< worker: claims posted or taken up again
   uint32_t checked = 0, challenges = 0;        ///< watcher: claims re-run, games opened
   uint32_t moves = 0, timeouts = 0;            ///< dispute moves made, games closed by timeout
+  uint32_t api_posted = 0, api_settled = 0;    ///< API jobs posted, answered with a certificate
   bool any() const {
     return commits || reveals || claims || resumed || finalized || checked || challenges ||
-           moves || timeouts;
+           moves || timeouts || api_posted || api_settled;
   }
 };
 
@@ -55,6 +58,8 @@ class NodeDaemon {
   const commit::Hash& model_root() const;
   /// "http://HOST:PORT" of its blob server.
   std::string blob_url() const;
+  /// "http://HOST:PORT" of its OpenAI-style API (api_server.hpp); empty if it serves none.
+  std::string api_url() const;
 
   struct Impl;
 

@@ -9,6 +9,8 @@
 //    "blob_host": "127.0.0.1", "blob_port": 0,   its blob server (0: a free port)
 //    "poll_ms": 50,                         how often it looks at the ledger
 //    "threads": 1,                          engine threads per inference
+//    "api": true, "api_port": 0,            its OpenAI-style API on blob_host (0: a free port)
+//    "api_queue": 8,                        unfinished API jobs at most (more get 429)
 //    "cheat": {"strategy": "perturb-element", "at_step": 900}}
 //                                           optional, for test networks only: the worker
 //                                           presents this made-up execution, the watcher
@@ -49,6 +51,9 @@ struct NodeConfig {
   unsigned threads = 1;
   roles::Cheat cheat = roles::Cheat::none;  ///< test networks only (see above)
   uint64_t cheat_at = 0;
+  bool api = true;         ///< serve the API (api_server.hpp)
+  uint16_t api_port = 0;   ///< 0: a free port
+  uint32_t api_queue = 8;  ///< unfinished API jobs at most
   bool has(NodeRole r) const;
 };
 
