@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -34,6 +35,9 @@ using Clock = std::chrono::steady_clock;
 constexpr int kLedgerStartMs = 10'000;
 constexpr int kNodeStartMs = 60'000;  // a node loads its model before it prints
 constexpr int kStopMs = 10'000;       // per process, from SIGTERM to SIGKILL
+
+// Set by SIGINT or SIGTERM during `up`, which then stops what it started.
+volatile sig_atomic_t g_stop = 0;
 
 fs::path dir_or_default(const std::string& dir) {
   return dir.empty() ? default_devnet_dir() : fs::absolute(dir).lexically_normal();
@@ -86,11 +90,16 @@ std::pair<int, std::string> run_to_end(const std::vector<std::string>& args) {
   close(fds[1]);
   std::string out;
   char buf[4096];
-  for (ssize_t n; (n = read(fds[0], buf, sizeof buf)) > 0;)
-    out.append(buf, static_cast<size_t>(n));
+  for (ssize_t n; (n = read(fds[0], buf, sizeof buf)) != 0;) {
+    if (n < 0 && errno != EINTR)
+      break;
+    if (n > 0)
+      out.append(buf, static_cast<size_t>(n));
+  }
   close(fds[0]);
   int status = 0;
-  waitpid(pid, &status, 0);
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
 }
 
@@ -194,6 +203,8 @@ Result<json> first_line(pid_t pid, const std::string& what, const fs::path& out,
       return fail(Errc::io, what + " (pid " + std::to_string(pid) + ") exited" + how +
                                 " before it printed its first line" + tail_of(log));
     }
+    if (g_stop != 0)
+      return fail(Errc::io, "interrupted while waiting for " + what);
     if (Clock::now() >= end)
       return fail(Errc::io, what + " (pid " + std::to_string(pid) + ") printed nothing in " +
                                 std::to_string(ms / 1000) + " s" + tail_of(log));
@@ -327,6 +338,12 @@ int up(const UpOptions& o) {
   if (ec)
     return report(fail(Errc::io, "devnet up: cannot create " + dir.string() + ": " + ec.message()));
 
+  struct sigaction on_stop {};
+  on_stop.sa_handler = [](int) { g_stop = 1; };
+  sigemptyset(&on_stop.sa_mask);
+  sigaction(SIGINT, &on_stop, nullptr);
+  sigaction(SIGTERM, &on_stop, nullptr);
+
   const std::string exe = self_exe();
   DevnetState s;
   s.dir = dir.string();
@@ -383,6 +400,8 @@ int up(const UpOptions& o) {
     auto [rc, out] = run_to_end(args);
     while (!out.empty() && (out.back() == '\n' || out.back() == ' '))
       out.pop_back();
+    if (g_stop != 0)
+      return give_up(fail(Errc::io, "devnet up: interrupted"));
     if (rc != 0)
       return give_up(fail(Errc::invalid_argument, "devnet up: `" + joined(args) +
                                                       "` failed (exit " + std::to_string(rc) +
@@ -394,6 +413,8 @@ int up(const UpOptions& o) {
     }
   }
   for (DevnetNode& n : s.nodes) {
+    if (g_stop != 0)
+      return give_up(fail(Errc::io, "devnet up: interrupted"));
     std::fprintf(stderr, "starting node %u/%u (%s) ...\n", n.index + 1, o.nodes, n.dir.c_str());
     auto pid = spawn_detached({exe, "node", "run", "--dir", n.dir, "--json"},
                               fs::path(n.dir) / "out.log", fs::path(n.dir) / "node.log");
