@@ -2,6 +2,7 @@
 #include "vinfer/node/daemon.hpp"
 
 #include <filesystem>
+#include <map>
 #include <set>
 
 #include "vinfer/dispute/game.hpp"
@@ -20,6 +21,9 @@ namespace vinfer::node {
 
 using commit::Hash;
 
+// How long an API job waits in the queue for enough free nodes before it is answered 503.
+constexpr uint64_t kApiSeatWaitBlocks = 200;
+
 struct NodeDaemon::Impl {
   ledger::Ledger& ledger;
   NodeConfig cfg;
@@ -33,6 +37,7 @@ struct NodeDaemon::Impl {
   std::unique_ptr<roles::SampledWorker> sampled;
   std::unique_ptr<roles::Auditor> auditor;
   std::unique_ptr<ApiServer> api;
+  std::map<Hash, uint64_t> api_waiting;  // queued API jobs -> the block they were first seen
   // Sampled worker: the jobs it was drawn for and has not seen settle.
   uint64_t sampled_seq = 0;
   std::set<Hash> sampled_jobs;
@@ -219,8 +224,25 @@ struct NodeDaemon::Impl {
   // in, and answer with the winning output if it is what this node computes itself.
   Status serve_api(NodeTick& t) {
     api->set_ledger(ledger.block(), cfg.ledger);
+    // Nodes free to be seated, less those the jobs posted in this tick will take: a job
+    // waits in the queue until n are free rather than being posted to be refunded.
+    size_t free = ledger.candidates().size();
     for (const ApiWork& w : api->work()) {
       if (w.state == ApiJobState::queued) {
+        const uint64_t since = api_waiting.emplace(w.id, ledger.block()).first->second;
+        if (free < w.mode.n) {
+          if (ledger.block() - since > kApiSeatWaitBlocks) {
+            api->failed(w.id, 503, "fewer than " + std::to_string(w.mode.n) +
+                                       " staked nodes were free for " +
+                                       std::to_string(kApiSeatWaitBlocks) + " blocks (" +
+                                       std::to_string(free) + " free now): " + w.mode.text() +
+                                       " cannot be seated");
+            api_waiting.erase(w.id);
+          }
+          continue;
+        }
+        api_waiting.erase(w.id);
+        free -= w.mode.n;
         const ledger::Amount need = w.reward * w.mode.n;  // api_request.cpp bounds the product
         if (const ledger::Amount bal = ledger.balance(id.address); bal < need)
           VINFER_CHECK(ledger.deposit(id.address, need - bal));

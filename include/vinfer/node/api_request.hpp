@@ -32,6 +32,7 @@ struct ModeSpec {
   uint32_t n = 3;              ///< quorum:n, 1..kMaxQuorum
   uint32_t audit_bps = 1000;   ///< sampled:p as basis points
   std::string text() const;    ///< "quorum:3", "sampled:0.1", "optimistic", "proof"
+  bool operator==(const ModeSpec&) const = default;
 };
 inline constexpr uint32_t kMaxQuorum = 64;
 
