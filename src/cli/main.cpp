@@ -7,6 +7,7 @@
 namespace vinfer::cli {
 void add_ledger_command(CLI::App& app);  // cmd_ledger.cpp
 void add_node_command(CLI::App& app);    // cmd_node.cpp
+void add_ask_commands(CLI::App& app);    // cmd_ask.cpp: ask, certificate verify
 void add_devnet_command(CLI::App& app);  // cmd_devnet.cpp
 }  // namespace vinfer::cli
 
@@ -27,6 +28,7 @@ int main(int argc, char** argv) {
   vinfer::cli::add_econ_command(app);
   vinfer::cli::add_ledger_command(app);
   vinfer::cli::add_node_command(app);
+  vinfer::cli::add_ask_commands(app);
   vinfer::cli::add_devnet_command(app);
   try {
     app.parse(argc, argv);
