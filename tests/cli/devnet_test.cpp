@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -272,6 +273,61 @@ TEST_F(Devnet, DownWithoutADevnetSaysSo) {
   const Ran status = run({"devnet", "status", "--dir", dir_.string()});
   EXPECT_NE(status.rc, 0);
   EXPECT_NE(status.err.find("no devnet in"), std::string::npos) << status.err;
+}
+
+// The client side over real processes (docs/api.md): `vinfer ask` finds the devnet's node,
+// gets a verified answer and checks its certificate against the ledger; `vinfer
+// certificate verify` re-checks the saved certificate, and refuses a tampered one.
+TEST_F(Devnet, AskGetsAVerifiedAnswerAndItsCertificateVerifies) {
+  const std::string d = dir_.string();
+  const Ran up = run({"devnet", "up", "--dir", d, "--nodes", "3", "--model", model(),
+                      "--block-ms", "50"});
+  ASSERT_EQ(up.rc, 0) << up.err;
+  const std::string cert = (dir_ / "answer.json").string();
+  const Ran ask = run({"ask", "--devnet", d, "--max-tokens", "16", "--seed", "3", "--cert", cert,
+                       "--json", "In the beginning"});
+  ASSERT_EQ(ask.rc, 0) << ask.err;
+  const json a = json::parse(ask.out, nullptr, false);
+  ASSERT_TRUE(a.is_object()) << ask.out;
+  EXPECT_EQ(a["verification"]["status"], "settled");
+  EXPECT_EQ(a["verification"]["mode"], "quorum:3");
+  EXPECT_NE(a["verification"]["client_check"].get<std::string>().find("confirmed by the ledger"),
+            std::string::npos);
+  EXPECT_FALSE(a["choices"][0]["text"].get<std::string>().empty());
+
+  const Ran ok = run({"certificate", "verify", cert});
+  EXPECT_EQ(ok.rc, 0) << ok.err;
+  EXPECT_NE(ok.out.find("valid: quorum:3"), std::string::npos) << ok.out;
+  // One output token changed: refused, naming why.
+  json c = json::parse(std::ifstream(cert), nullptr, false);
+  c["output_tokens"][0] = c["output_tokens"][0].get<uint32_t>() + 1;
+  const std::string bad = (dir_ / "tampered.json").string();
+  std::ofstream(bad) << c.dump();
+  const Ran refused = run({"certificate", "verify", bad});
+  EXPECT_EQ(refused.rc, 1);
+  EXPECT_NE(refused.err.find("do not hash to its output_hash"), std::string::npos) << refused.err;
+  // A mode the API does not serve yet is refused by the node, and ask says so.
+  const Ran proof = run({"ask", "--devnet", d, "--mode", "proof", "x"});
+  EXPECT_EQ(proof.rc, 1);
+  EXPECT_NE(proof.err.find("HTTP 501"), std::string::npos) << proof.err;
+  EXPECT_EQ(run({"devnet", "down", "--dir", d}).rc, 0);
+  const Ran none = run({"ask", "--devnet", d, "x"});
+  EXPECT_EQ(none.rc, 1);
+  EXPECT_NE(none.err.find("vinfer devnet up"), std::string::npos) << none.err;
+}
+
+// Two of three nodes reveal made-up outputs: no output has a majority, and the client gets
+// an error, not an answer.
+TEST_F(Devnet, AskToAQuorumOfLiarsGetsNoAnswer) {
+  const std::string d = dir_.string();
+  const Ran up = run({"devnet", "up", "--dir", d, "--nodes", "3", "--model", model(),
+                      "--block-ms", "50", "--cheaters", "1:random-output,2:random-output"});
+  ASSERT_EQ(up.rc, 0) << up.err;
+  const Ran ask = run({"ask", "--devnet", d, "--max-tokens", "4", "In the beginning"});
+  EXPECT_EQ(ask.rc, 1) << ask.out;
+  EXPECT_NE(ask.err.find("HTTP 502"), std::string::npos) << ask.err;
+  EXPECT_NE(ask.err.find("strict stake majority"), std::string::npos) << ask.err;
+  EXPECT_EQ(run({"devnet", "down", "--dir", d}).rc, 0);
 }
 
 }  // namespace
