@@ -7,6 +7,7 @@
 #include <httplib.h>
 
 #include <atomic>
+#include <iostream>
 #include <filesystem>
 #include <thread>
 
@@ -188,6 +189,41 @@ TEST(NodeApi, ACompletionComesWithTheLocalTextAndACertificateTheLedgerConfirms) 
   t.job.seed = 43;
   t.job_id = t.job.id();
   refused(t, "no such quorum job");
+  // Every hex digit and digit of the certificate's values changed, one at a time, except in
+  // the ledger's URL (a hint: the verifier names its own ledger): each is refused, by the
+  // parser, the consistency check or the ledger.
+  const std::string text = certificate_json(*cert);
+  // Which bytes are inside a key (a string followed by ':'), found by one scan.
+  std::vector<bool> key(text.size(), false);
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '"')
+      continue;
+    const size_t end = text.find('"', i + 1);  // no escapes in a certificate's strings
+    const size_t next = text.find_first_not_of(" \n", end + 1);
+    if (next != std::string::npos && text[next] == ':')
+      for (size_t k = i; k <= end; ++k)
+        key[k] = true;
+    i = end;
+  }
+  const size_t url_at = text.find("\"ledger\"");
+  const size_t url_end = text.find('\n', url_at);
+  size_t tried = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char ch = text[i];
+    const bool digit = (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f');
+    if (!digit || key[i] || (i > url_at && i < url_end))
+      continue;
+    std::string t2 = text;
+    t2[i] = ch == '0' ? '1' : ch == 'f' ? 'e' : ch == '9' ? '8' : static_cast<char>(ch - 1);
+    auto p2 = parse_certificate(t2);
+    if (p2.ok() && verify_certificate(*p2, net.ledger).ok())
+      ADD_FAILURE() << "byte " << i << " changed ('" << ch << "' -> '" << t2[i]
+                    << "') and the certificate still verifies: ..."
+                    << text.substr(i > 40 ? i - 40 : 0, 60);
+    ++tried;
+  }
+  EXPECT_GT(tried, 500u);
+  std::cout << "certificate: " << tried << " single-digit changes, each refused\n";
   // Bytes that are not a certificate.
   EXPECT_FALSE(parse_certificate("{}").ok());
   EXPECT_NE(parse_certificate(R"({"format":"vinfer-cert-v2"})").error().message.find("vinfer-cert-v1"),
